@@ -1,0 +1,105 @@
+import { awscdk, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-cross-account-trust',
+  description:
+    'AWS CDK constructs that make cross-account IAM roles safe by construction (one trusted role, a random ExternalId, a deputy that cannot be turned on its owner) and a cdk-nag v3 rule pack that blocks unsafe trust at synth time.',
+  author: 'cdk-cross-account-trust maintainers',
+  authorAddress: 'maintainers@users.noreply.r-seed-f5ea7be1.example',
+  repositoryUrl: 'https://github.com/cdk-cross-account-trust/cdk-cross-account-trust.git',
+  keywords: ['cdk', 'aws-cdk', 'iam', 'cross-account', 'external-id', 'confused-deputy', 'cdk-nag', 'security'],
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  github: false,
+  release: false,
+
+  // cdk-nag v3 needs the policy validation plugin API of aws-cdk-lib 2.258 or later.
+  cdkVersion: '2.258.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  // The registry's latest TypeScript major has no JavaScript API; jsii and ts-jest need 6.
+  typescriptVersion: '~6.0',
+  // jsii 6, commander 14 and aws-cdk-lib all require Node 20 or later.
+  minNodeVersion: '20.0.0',
+
+  peerDeps: ['cdk-nag@^3.0.2'],
+  // Runtime dependencies that are not jsii modules are bundled into the package.
+  bundledDeps: [
+    // Pattern-aware password strength estimator (zxcvbn port, MIT) with its dictionaries.
+    '@zxcvbn-ts/core@^4.2.0',
+    '@zxcvbn-ts/language-common@^4.1.3',
+    '@zxcvbn-ts/language-en@^4.1.1',
+    // YAML 1.2 parser with custom tags (CloudFormation short forms) and node ranges for line numbers.
+    'yaml@^2.9.1',
+    // Argument parser of the CLI; v15 is ESM-only and needs Node 22.
+    'commander@^14.0.3',
+  ],
+  devDeps: [
+    'fast-check@^4',
+    'ajv@^8',
+    'ajv-draft-04@^1',
+    // Ships the SARIF 2.1.0 JSON schema the CLI's SARIF output is validated against in tests.
+    '@microsoft/jest-sarif@1.0.0-beta.0',
+    '@types/sarif@^2.1.7',
+  ],
+  bin: { 'cross-account-trust': 'lib/cli/main.js' },
+
+  jestOptions: {
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      // synth of several stacks per test on 2 cores
+      testTimeout: 60_000,
+    },
+  },
+  tsconfigDev: {
+    include: ['../examples/**/*.ts', '../scripts/**/*.ts'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'scripts', 'projenrc', '.projenrc.ts'],
+  },
+
+  publishToPypi: {
+    distName: 'cdk-cross-account-trust',
+    module: 'cdk_cross_account_trust',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkcrossaccounttrust',
+    mavenGroupId: 'io.github.cdk-cross-account-trust',
+    mavenArtifactId: 'cdk-cross-account-trust',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkCrossAccountTrust',
+    packageId: 'CdkCrossAccountTrust',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-cross-account-trust/cdk-cross-account-trust-go',
+  },
+
+  gitignore: ['cdk.out', '/examples/cdk.out'],
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/.ci/'] },
+});
+
+// The main job: synthesize every example app and print what trusts what.
+project.addTask('examples', {
+  description: 'Synthesize every example under examples/ and print the roles, their trust and the rule pack report',
+  exec: 'ts-node --project test/tsconfig.json examples/report.ts',
+  receiveArgs: true,
+});
+
+project.addTask('rules-md', {
+  description: 'Regenerate RULES.md from the rule metadata in src/rules (a test fails when it drifts)',
+  exec: 'ts-node --project test/tsconfig.json scripts/rules-md.ts',
+});
+
+project.addTask('corpus', {
+  description: 'Scan the real vendor onboarding templates in ../shared/corpus/vendors (when present) and print a table of rule ids per file',
+  exec: 'ts-node --project test/tsconfig.json scripts/corpus.ts',
+  receiveArgs: true,
+});
+
+project.synth();
