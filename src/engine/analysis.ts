@@ -1,0 +1,256 @@
+/**
+ * The questions every rule asks, answered once per resource variant: which statements of a role's trust
+ * policy are cross-account trust, who they trust, which `sts:ExternalId` conditions apply and where the
+ * ExternalId comes from; which identity policies a template holds and what they are attached to.
+ */
+import { NCondition, NPolicy, NStatement, coversAction, conditionsOn, isPlain, normalizePolicy } from './policy';
+import { ClassifiedPrincipal, Scope, classifyPrincipal, principalScope } from './principals';
+import { BuiltModel, Path, ResourceModel, ResourceVariant, TemplateModel, resourcePath } from './template';
+import { ParamInfo, RValue, SymStr, displaySym, getKey, literalText, stringList } from './values';
+
+export const ASSUME_ROLE = 'sts:AssumeRole';
+export const EXTERNAL_ID_KEY = 'sts:ExternalId';
+export const STS_MAX_LENGTH = 1224;
+
+export interface EffectiveOptions {
+  readonly minExternalIdLength: number;
+  readonly minExternalIdEntropyBits: number;
+  readonly maxSessionDurationSeconds: number;
+  readonly internalAccounts: ReadonlySet<string>;
+}
+
+export interface TrustPrincipal {
+  /** Position among the statement's AWS principals (`-1` for `"Principal": "*"`/`NotPrincipal`). */
+  readonly index: number;
+  readonly principal: ClassifiedPrincipal;
+  readonly scope: Scope;
+  /** Finding-id-safe: `Principal0`, `PrincipalStar`, `PrincipalUnresolved`. */
+  readonly label: string;
+}
+
+export interface TrustStatement {
+  readonly statement: NStatement;
+  readonly path: Path;
+  readonly principals: readonly TrustPrincipal[];
+  /** Principals neither in the own account nor internal (unknown ones included). */
+  readonly thirdParty: readonly TrustPrincipal[];
+  readonly externalIdConditions: readonly NCondition[];
+  /** A plain `StringEquals` on `sts:ExternalId` applies: AWS enforces the value on every request. */
+  readonly enforced: boolean;
+}
+
+export interface RoleVariantAnalysis {
+  readonly variant: ResourceVariant;
+  /** Cross-account trust statements only. */
+  readonly trust: readonly TrustStatement[];
+  /** Every Allow statement for `sts:AssumeRole` with an AWS principal, cross-account or not. */
+  readonly allowStatements: readonly NStatement[];
+  /** Why the trust policy (or part of it) could not be read: it cannot be shown to be safe. */
+  readonly trustProblems: readonly string[];
+  readonly maxSessionDuration?: RValue;
+}
+
+export interface RoleAnalysis {
+  readonly resource: ResourceModel;
+  readonly variants: readonly RoleVariantAnalysis[];
+}
+
+export interface PolicyDoc {
+  readonly resource: ResourceModel;
+  readonly variant: ResourceVariant;
+  /** Finding-id prefix of the document inside its resource: `''` or `Policy-<name>.`. */
+  readonly label: string;
+  /** For messages: `inline policy "Name" of` or `''`. */
+  readonly name: string;
+  readonly path: Path;
+  readonly policy: NPolicy;
+  /** Logical ids of roles of the same template this document is attached to. */
+  readonly attachedTo: readonly string[];
+}
+
+export interface AppModel extends BuiltModel {
+  readonly options: EffectiveOptions;
+  readonly roles: readonly RoleAnalysis[];
+  readonly policies: readonly PolicyDoc[];
+}
+
+function sanitize(s: string): string {
+  return s.replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
+function classifyTrust(stmt: NStatement, path: Path, tm: TemplateModel, options: EffectiveOptions): TrustStatement | undefined {
+  if (stmt.effect === 'Deny' || coversAction(stmt, ASSUME_ROLE) === 'no' || stmt.principal === undefined) return undefined;
+  const p = stmt.principal;
+  const principals: TrustPrincipal[] = [];
+  if (p.star && p.aws.length === 0) {
+    principals.push({ index: -1, principal: { kind: 'star', display: '*', exactRole: false }, scope: 'third', label: 'PrincipalStar' });
+  }
+  p.aws.forEach((s, index) => {
+    const principal = classifyPrincipal(s, tm);
+    principals.push({ index, principal, scope: principalScope(principal, tm, options.internalAccounts), label: `Principal${index}` });
+  });
+  if (p.problems.length > 0) {
+    principals.push({
+      index: -1,
+      principal: { kind: 'unresolved', display: '?', exactRole: false, reason: p.problems.join('; ') },
+      scope: 'third',
+      label: 'PrincipalUnresolved',
+    });
+  }
+  const thirdParty = principals.filter((x) => x.scope === 'third');
+  if (thirdParty.length === 0) return undefined;
+  const externalIdConditions = conditionsOn(stmt, EXTERNAL_ID_KEY);
+  const enforced = externalIdConditions.some((c) => isPlain(c, 'StringEquals') && c.values.length > 0 && c.problems.length === 0);
+  return { statement: stmt, path, principals, thirdParty, externalIdConditions, enforced };
+}
+
+function analyseRole(resource: ResourceModel, options: EffectiveOptions): RoleAnalysis {
+  const variants = resource.variants.map((variant): RoleVariantAnalysis => {
+    const props = variant.properties;
+    const policy = normalizePolicy(getKey(props, 'AssumeRolePolicyDocument'));
+    const trustProblems: string[] = [];
+    if (policy.problem) trustProblems.push(policy.problem);
+    const trust: TrustStatement[] = [];
+    const allowStatements: NStatement[] = [];
+    for (const stmt of policy.statements) {
+      const path = resourcePath(resource, 'Properties', 'AssumeRolePolicyDocument', ...stmt.path);
+      const t = classifyTrust(stmt, path, resource.template, options);
+      if (t) trust.push(t);
+      if (stmt.effect !== 'Deny' && coversAction(stmt, ASSUME_ROLE) !== 'no' && stmt.principal && (stmt.principal.star || stmt.principal.aws.length > 0)) {
+        allowStatements.push(stmt);
+      }
+    }
+    return { variant, trust, allowStatements, trustProblems, maxSessionDuration: getKey(props, 'MaxSessionDuration') };
+  });
+  return { resource, variants };
+}
+
+function roleRefs(v: RValue | undefined): string[] {
+  return stringList(v).strs.flatMap((s) =>
+    s.parts.length === 1 && s.parts[0].kind === 'resource' && s.parts[0].type === 'AWS::IAM::Role' && s.parts[0].attribute === undefined
+      ? [s.parts[0].logicalId] : []);
+}
+
+function identityDocs(resource: ResourceModel, managedPolicyUsers: ReadonlyMap<string, string[]>): PolicyDoc[] {
+  const docs: PolicyDoc[] = [];
+  for (const variant of resource.variants) {
+    const props = variant.properties;
+    if (resource.type === 'AWS::IAM::Policy' || resource.type === 'AWS::IAM::ManagedPolicy') {
+      const attachedTo = [...roleRefs(getKey(props, 'Roles')), ...(managedPolicyUsers.get(resource.id) ?? [])];
+      docs.push({
+        resource,
+        variant,
+        label: '',
+        name: '',
+        path: resourcePath(resource, 'Properties', 'PolicyDocument'),
+        policy: normalizePolicy(getKey(props, 'PolicyDocument')),
+        attachedTo,
+      });
+      continue;
+    }
+    const inline = getKey(props, 'Policies');
+    if (inline === undefined) continue;
+    const items = inline.t === 'list' ? inline.items : [inline];
+    items.forEach((item, i) => {
+      const nameValue = getKey(item, 'PolicyName');
+      const policyName = nameValue?.t === 'str' && nameValue.alts.length === 1 ? literalText(nameValue.alts[0]) : undefined;
+      docs.push({
+        resource,
+        variant,
+        label: policyName ? `Policy-${sanitize(policyName)}.` : `Policy${i}.`,
+        name: policyName ? `inline policy "${policyName}"` : `inline policy ${i}`,
+        path: resourcePath(resource, 'Properties', 'Policies', i, 'PolicyDocument'),
+        policy: item.t === 'obj' ? normalizePolicy(getKey(item, 'PolicyDocument')) : { statements: [], problem: 'the Policies entry is not an object' },
+        attachedTo: resource.type === 'AWS::IAM::Role' ? [resource.logicalId] : [],
+      });
+    });
+  }
+  return docs;
+}
+
+/** Builds the rules' view of the model. */
+export function analyse(model: BuiltModel, options: EffectiveOptions): AppModel {
+  const roles: RoleAnalysis[] = [];
+  const policies: PolicyDoc[] = [];
+  // ManagedPolicyArns of a role that Ref a managed policy of the same template attach it to that role.
+  const managedPolicyUsers = new Map<string, string[]>();
+  for (const r of model.resources) {
+    if (r.type !== 'AWS::IAM::Role') continue;
+    for (const v of r.variants) {
+      for (const s of stringList(getKey(v.properties, 'ManagedPolicyArns')).strs) {
+        const p = s.parts.length === 1 ? s.parts[0] : undefined;
+        if (p?.kind === 'resource' && p.type === 'AWS::IAM::ManagedPolicy' && p.attribute === undefined) {
+          const key = r.template.idPrefix + p.logicalId;
+          managedPolicyUsers.set(key, [...(managedPolicyUsers.get(key) ?? []), r.logicalId]);
+        }
+      }
+    }
+  }
+  for (const r of model.resources) {
+    if (r.type === 'AWS::IAM::Role') roles.push(analyseRole(r, options));
+    policies.push(...identityDocs(r, managedPolicyUsers));
+  }
+  return { ...model, options, roles, policies };
+}
+
+/** Where an ExternalId value comes from, part by part. */
+export interface ExternalIdSource {
+  readonly value: SymStr;
+  readonly display: string;
+  readonly params: readonly ParamInfo[];
+  /** Only literal text (and not a dynamic reference): the value sits in the template. */
+  readonly literal: boolean;
+  /** `{{resolve:...}}`: the value lives in SSM or Secrets Manager, not in the template. */
+  readonly dynamicReference: boolean;
+  /** Predictable inputs it derives from (pseudo parameters, the trusted account id, resource names). */
+  readonly predictable: readonly string[];
+  /** Parts that could not be resolved. */
+  readonly unresolved: readonly string[];
+}
+
+const PREDICTABLE_PSEUDO = new Set(['AWS::AccountId', 'AWS::StackId', 'AWS::StackName', 'AWS::Region', 'AWS::Partition', 'AWS::URLSuffix']);
+
+export function isCustomResource(type: string): boolean {
+  return type === 'AWS::CloudFormation::CustomResource' || type.startsWith('Custom::');
+}
+
+export function externalIdSource(value: SymStr, tm: TemplateModel, trustedAccounts: readonly string[]): ExternalIdSource {
+  const params: ParamInfo[] = [];
+  const predictable: string[] = [];
+  const unresolved: string[] = [];
+  const text = value.parts.filter((p) => p.kind === 'lit').map((p) => (p as { text: string }).text).join('');
+  const dynamicReference = /\{\{resolve:/.test(text);
+  for (const p of value.parts) {
+    if (p.kind === 'param') {
+      const info = tm.parameters.get(p.name);
+      if (info && !params.includes(info)) params.push(info);
+    } else if (p.kind === 'pseudo') {
+      if (PREDICTABLE_PSEUDO.has(p.name)) predictable.push(p.name);
+    } else if (p.kind === 'resource') {
+      if (!isCustomResource(p.type)) {
+        predictable.push(`${p.attribute ? `the ${p.attribute} attribute` : 'the Ref'} of ${p.logicalId} (${p.type || 'a resource'}), a name or id rather than a random value`);
+      }
+    } else if (p.kind === 'unknown') {
+      unresolved.push(p.reason);
+    }
+  }
+  for (const account of trustedAccounts) {
+    if (text.includes(account)) predictable.push(`the trusted account id ${account}`);
+  }
+  const literal = value.parts.every((p) => p.kind === 'lit') && !dynamicReference;
+  return { value, display: displaySym(value), params, literal, dynamicReference, predictable, unresolved };
+}
+
+/** Literal account ids of a trust statement's third-party principals. */
+export function trustedAccountIds(t: TrustStatement): string[] {
+  return t.thirdParty.flatMap((p) => (p.principal.account?.kind === 'literal' ? [p.principal.account.id] : []));
+}
+
+/** The exact trust condition to write, for messages. */
+export const STRING_EQUALS_EXAMPLE = '"Condition": {"StringEquals": {"sts:ExternalId": "<value>"}}';
+
+/** Describes the assignment of a variant (`when condition X is false`), empty when nothing was enumerated. */
+export function describeAssignment(a: ReadonlyMap<string, boolean>): string {
+  if (a.size === 0) return '';
+  return `when ${[...a.entries()].map(([k, v]) => `condition ${k} is ${v}`).join(' and ')}`;
+}

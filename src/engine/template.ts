@@ -1,0 +1,291 @@
+/**
+ * The template model: parameters, mappings, conditions and the resources the rules look at, with the
+ * resolved properties of every combination of the conditions they depend on. StackSet `TemplateBody`
+ * strings are parsed here and their resources join the model with a `<StackSet>/<Inner>` id.
+ */
+import { ParamInfo, RValue, Resolver, ResolveScope, conditionNames, literalText } from './values';
+
+/** Resource types whose properties the rules read; the others are only counted. */
+export const ANALYSED_TYPES = new Set([
+  'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::User', 'AWS::IAM::Group',
+]);
+export const STACKSET_TYPE = 'AWS::CloudFormation::StackSet';
+
+/** Conditions of one resource that depend on deploy-time input are enumerated up to this many. */
+export const MAX_ENUMERATED_CONDITIONS = 8;
+const MAX_STACKSET_NESTING = 3;
+const STEP_BUDGET = 2_000_000;
+
+export type Path = ReadonlyArray<string | number>;
+
+export interface TemplateModel {
+  readonly source: string;
+  /** The literal 12-digit own account, when known (never for a StackSet body: it deploys to other accounts). */
+  readonly account?: string;
+  readonly parameters: ReadonlyMap<string, ParamInfo>;
+  /** For a StackSet body: the path of the `TemplateBody` in the outer template, where every path of this template stops. */
+  readonly bodyPath?: Path;
+  /** `''` for a top-level template; `'<StackSet>/'` (nested: `'<Outer>/<Inner>/'`) for a StackSet body. */
+  readonly idPrefix: string;
+}
+
+/** One combination of the undecided conditions a resource uses, and its properties under it. */
+export interface ResourceVariant {
+  readonly assignment: ReadonlyMap<string, boolean>;
+  readonly properties: RValue;
+}
+
+export interface ResourceModel {
+  readonly template: TemplateModel;
+  readonly logicalId: string;
+  /** The id findings carry: the logical id, prefixed inside a StackSet body. */
+  readonly id: string;
+  /** Prefix of finding ids so that two inner resources of one StackSet do not share ids. */
+  readonly findingPrefix: string;
+  readonly type: string;
+  readonly variants: readonly ResourceVariant[];
+}
+
+export interface ModelError {
+  readonly source: string;
+  readonly resource?: string;
+  readonly message: string;
+}
+
+export interface BuiltModel {
+  readonly templates: TemplateModel[];
+  readonly resources: ResourceModel[];
+  readonly errors: ModelError[];
+  resourceCount: number;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+function num(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return undefined;
+}
+
+function parseParameters(raw: unknown): Map<string, ParamInfo> {
+  const params = new Map<string, ParamInfo>();
+  if (!isObject(raw)) return params;
+  for (const [name, p] of Object.entries(raw)) {
+    const def = isObject(p) ? p : {};
+    const type = typeof def.Type === 'string' ? def.Type : 'String';
+    const d = def.Default;
+    params.set(name, {
+      name,
+      type,
+      default: d === undefined || d === null ? undefined : typeof d === 'string' ? d : typeof d === 'number' || typeof d === 'boolean' ? String(d) : JSON.stringify(d),
+      noEcho: def.NoEcho === true || (typeof def.NoEcho === 'string' && def.NoEcho.toLowerCase() === 'true'),
+      minLength: num(def.MinLength),
+      maxLength: num(def.MaxLength),
+      maxValue: num(def.MaxValue),
+      allowedPattern: typeof def.AllowedPattern === 'string' ? def.AllowedPattern : undefined,
+      isList: type.startsWith('List<') || type === 'CommaDelimitedList' || /^AWS::SSM::Parameter::Value<List<|CommaDelimitedList>/.test(type),
+    });
+  }
+  return params;
+}
+
+/** Static truth values of the Conditions section; `undefined` where deploy-time input decides. */
+function evaluateConditions(raw: unknown, resolver: () => Resolver): Map<string, boolean | undefined> {
+  const out = new Map<string, boolean | undefined>();
+  if (!isObject(raw)) return out;
+  const visiting = new Set<string>();
+  const evalNode = (n: unknown, depth: number): boolean | undefined => {
+    if (depth > 32 || !isObject(n)) return typeof n === 'boolean' ? n : undefined;
+    const keys = Object.keys(n);
+    if (keys.length !== 1) return undefined;
+    const arg = n[keys[0]];
+    switch (keys[0]) {
+      case 'Condition': return typeof arg === 'string' ? evalNamed(arg) : undefined;
+      case 'Fn::Not': {
+        const v = Array.isArray(arg) ? evalNode(arg[0], depth + 1) : undefined;
+        return v === undefined ? undefined : !v;
+      }
+      case 'Fn::And':
+      case 'Fn::Or': {
+        if (!Array.isArray(arg)) return undefined;
+        const vs = arg.map((a) => evalNode(a, depth + 1));
+        const decisive = keys[0] === 'Fn::And' ? false : true;
+        if (vs.includes(decisive)) return decisive;
+        return vs.includes(undefined) ? undefined : !decisive;
+      }
+      case 'Fn::Equals': {
+        if (!Array.isArray(arg) || arg.length !== 2) return undefined;
+        const [a, b] = arg.map((x) => resolver().resolve(x));
+        const ta = a.t === 'str' && a.alts.length === 1 ? literalText(a.alts[0]) : a.t === 'num' || a.t === 'bool' ? String(a.v) : undefined;
+        const tb = b.t === 'str' && b.alts.length === 1 ? literalText(b.alts[0]) : b.t === 'num' || b.t === 'bool' ? String(b.v) : undefined;
+        return ta === undefined || tb === undefined ? undefined : ta === tb;
+      }
+      default: return undefined;
+    }
+  };
+  const evalNamed = (name: string): boolean | undefined => {
+    if (out.has(name)) return out.get(name);
+    if (visiting.has(name) || !Object.prototype.hasOwnProperty.call(raw, name)) return undefined;
+    visiting.add(name);
+    const v = evalNode(raw[name], 0);
+    visiting.delete(name);
+    out.set(name, v);
+    return v;
+  };
+  for (const name of Object.keys(raw)) evalNamed(name);
+  return out;
+}
+
+export interface BuildOptions {
+  readonly parseTemplateBody: (text: string) => unknown;
+}
+
+/** Adds one template (and the StackSet bodies inside it) to the model; problems become errors, never exceptions. */
+export function addTemplate(
+  model: BuiltModel,
+  input: { source: string; template: unknown; account?: string },
+  options: BuildOptions,
+  nesting: { bodyPath?: Path; idPrefix: string; depth: number } = { idPrefix: '', depth: 0 },
+): void {
+  const { source, template } = input;
+  const where = nesting.depth === 0 ? 'the template' : `the TemplateBody of StackSet ${nesting.idPrefix.slice(0, -1)}`;
+  if (!isObject(template)) {
+    model.errors.push({ source, resource: nesting.depth ? nesting.idPrefix.slice(0, -1) : undefined, message: `${where} is ${describe(template)}, expected an object with a Resources section` });
+    return;
+  }
+  const resourcesRaw = template.Resources;
+  if (!isObject(resourcesRaw)) {
+    model.errors.push({
+      source,
+      resource: nesting.depth ? nesting.idPrefix.slice(0, -1) : undefined,
+      message: `Resources of ${where} is ${resourcesRaw === undefined ? 'missing' : describe(resourcesRaw)}, expected an object of resources`,
+    });
+    return;
+  }
+  const account = typeof input.account === 'string' && /^\d{12}$/.test(input.account) ? input.account : undefined;
+  const tm: TemplateModel = {
+    source,
+    account,
+    parameters: parseParameters(template.Parameters),
+    bodyPath: nesting.bodyPath,
+    idPrefix: nesting.idPrefix,
+  };
+  model.templates.push(tm);
+
+  const resourceTypes = new Map<string, string>();
+  for (const [id, r] of Object.entries(resourcesRaw)) {
+    resourceTypes.set(id, isObject(r) && typeof r.Type === 'string' ? r.Type : '');
+  }
+  const budget = { steps: STEP_BUDGET };
+  let statics = new Map<string, boolean | undefined>();
+  const scopeFor = (assignment: ReadonlyMap<string, boolean>): ResolveScope => ({
+    parameters: tm.parameters,
+    resourceTypes,
+    mappings: template.Mappings,
+    conditionValue: (name) => statics.get(name) ?? assignment.get(name),
+    budget,
+  });
+  statics = evaluateConditions(template.Conditions, () => new Resolver(scopeFor(new Map())));
+
+  for (const [logicalId, r] of Object.entries(resourcesRaw)) {
+    model.resourceCount++;
+    const id = nesting.idPrefix + logicalId;
+    if (!isObject(r) || typeof r.Type !== 'string') {
+      model.errors.push({ source, resource: id, message: `resource ${id} is ${isObject(r) ? 'missing a string Type' : describe(r)}, expected an object with a Type` });
+      continue;
+    }
+    const type = r.Type;
+    if (!ANALYSED_TYPES.has(type) && type !== STACKSET_TYPE) continue;
+    const properties = r.Properties ?? {};
+    const undecided = [...conditionNames(properties, { steps: 100_000 })].filter((c) => statics.get(c) === undefined);
+    if (undecided.length > MAX_ENUMERATED_CONDITIONS) {
+      model.errors.push({
+        source,
+        resource: id,
+        message: `resource ${id} depends on ${undecided.length} conditions (${undecided.join(', ')}); at most ${MAX_ENUMERATED_CONDITIONS} combinations of conditions are enumerated, so it was not checked`,
+      });
+      continue;
+    }
+    const variants: ResourceVariant[] = allAssignments(undecided).map((assignment) => ({
+      assignment,
+      properties: new Resolver(scopeFor(assignment)).resolve(properties),
+    }));
+    const resource: ResourceModel = {
+      template: tm,
+      logicalId,
+      id,
+      findingPrefix: nesting.depth === 0 ? '' : `${id.split('/').slice(1).join('.')}.`,
+      type,
+      variants,
+    };
+    if (type === STACKSET_TYPE) {
+      addStackSetBody(model, resource, options, nesting);
+    } else {
+      model.resources.push(resource);
+    }
+  }
+}
+
+/** Every combination of truth values of the given conditions. */
+function allAssignments(conditions: readonly string[]): Array<Map<string, boolean>> {
+  let out: Array<Map<string, boolean>> = [new Map()];
+  for (const c of conditions) {
+    out = out.flatMap((a) => [new Map([...a, [c, false]]), new Map([...a, [c, true]])]);
+  }
+  return out;
+}
+
+function addStackSetBody(model: BuiltModel, ss: ResourceModel, options: BuildOptions, nesting: { bodyPath?: Path; depth: number }): void {
+  const { source } = ss.template;
+  const bodies = new Set<string>();
+  for (const variant of ss.variants) {
+    const body = variant.properties.t === 'obj' ? variant.properties.entries.find(([k]) => k === 'TemplateBody')?.[1] : undefined;
+    if (body === undefined) return; // TemplateURL: the body lives outside the template
+    const texts = body.t === 'str' ? body.alts.map(literalText) : [undefined];
+    if (texts.some((t) => t === undefined)) {
+      model.errors.push({
+        source,
+        resource: ss.id,
+        message: `the TemplateBody of StackSet ${ss.id} is built with intrinsic functions, so the roles inside it could not be checked; write it as a literal string`,
+      });
+      return;
+    }
+    for (const t of texts) bodies.add(t!);
+  }
+  if (nesting.depth >= MAX_STACKSET_NESTING) {
+    model.errors.push({ source, resource: ss.id, message: `StackSet ${ss.id} nests StackSet bodies more than ${MAX_STACKSET_NESTING} levels deep; its body was not checked` });
+    return;
+  }
+  for (const text of bodies) {
+    let parsed: unknown;
+    try {
+      parsed = options.parseTemplateBody(text);
+    } catch (e) {
+      model.errors.push({ source, resource: ss.id, message: `the TemplateBody of StackSet ${ss.id} could not be parsed: ${e instanceof Error ? e.message : String(e)}` });
+      continue;
+    }
+    addTemplate(model, { source, template: parsed }, options, {
+      bodyPath: nesting.bodyPath ?? [...resourcePath(ss), 'Properties', 'TemplateBody'],
+      idPrefix: `${ss.id}/`,
+      depth: nesting.depth + 1,
+    });
+  }
+}
+
+/** Path of a resource in the outermost template, or the `TemplateBody` path for a resource inside a StackSet body. */
+export function resourcePath(r: ResourceModel, ...sub: Array<string | number>): Path {
+  return r.template.bodyPath ?? ['Resources', r.logicalId, ...sub];
+}
+
+/** Path of a parameter definition (or the enclosing `TemplateBody`). */
+export function parameterPath(tm: TemplateModel, name: string): Path {
+  return tm.bodyPath ?? ['Parameters', name];
+}

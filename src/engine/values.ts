@@ -1,0 +1,450 @@
+/**
+ * Intrinsic function resolution: a CloudFormation value becomes a tree of resolved values whose
+ * strings are symbolic (literal text mixed with parameters, pseudo parameters, resource attributes
+ * and unknowns), with every possible alternative kept. Done once here so that no rule evaluates
+ * intrinsics on its own.
+ */
+
+/** One piece of a symbolic string. `fragment` marks a piece cut out of a larger symbolic value by `Fn::Split`. */
+export type Part =
+  | { readonly kind: 'lit'; readonly text: string }
+  | { readonly kind: 'param'; readonly name: string; readonly fragment?: boolean }
+  | { readonly kind: 'pseudo'; readonly name: string; readonly fragment?: boolean }
+  | { readonly kind: 'resource'; readonly logicalId: string; readonly type: string; readonly attribute?: string; readonly fragment?: boolean }
+  | { readonly kind: 'unknown'; readonly reason: string; readonly fragment?: boolean };
+
+/** A string whose value may depend on deploy-time inputs. */
+export interface SymStr {
+  readonly parts: readonly Part[];
+}
+
+/** A resolved CloudFormation value. `Fn::If` branches are decided by the caller's condition assignment. */
+export type RValue =
+  | { readonly t: 'str'; readonly alts: readonly SymStr[] }
+  | { readonly t: 'num'; readonly v: number }
+  | { readonly t: 'bool'; readonly v: boolean }
+  | { readonly t: 'null' }
+  /** `open`: the list has unknown length (a list parameter, a split of a symbolic string); items show its shape. */
+  | { readonly t: 'list'; readonly items: readonly RValue[]; readonly open?: boolean }
+  | { readonly t: 'obj'; readonly entries: ReadonlyArray<readonly [string, RValue]> }
+  | { readonly t: 'unknown'; readonly reason: string };
+
+const NO_VALUE = { t: 'novalue' } as const;
+type Resolved = RValue | typeof NO_VALUE;
+
+/** Parameter as declared in the template's `Parameters` section. */
+export interface ParamInfo {
+  readonly name: string;
+  readonly type: string;
+  /** The default as a string, when there is one. */
+  readonly default?: string;
+  readonly noEcho: boolean;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly maxValue?: number;
+  readonly allowedPattern?: string;
+  readonly isList: boolean;
+}
+
+export const PSEUDO_PARAMETERS = new Set([
+  'AWS::AccountId', 'AWS::Region', 'AWS::StackId', 'AWS::StackName', 'AWS::Partition', 'AWS::URLSuffix',
+]);
+
+/** What the resolver needs from the template. */
+export interface ResolveScope {
+  readonly parameters: ReadonlyMap<string, ParamInfo>;
+  readonly resourceTypes: ReadonlyMap<string, string>;
+  readonly mappings: unknown;
+  /** Shared work budget of the template; resolution degrades to unknowns when it runs out. */
+  readonly budget: { steps: number };
+  /** The truth value of a condition, `undefined` when it depends on deploy-time input and was not assigned. */
+  conditionValue(name: string): boolean | undefined;
+}
+
+export const MAX_DEPTH = 64;
+export const MAX_ALTERNATIVES = 64;
+
+export function lit(text: string): SymStr {
+  return { parts: text === '' ? [] : [{ kind: 'lit', text }] };
+}
+
+export function unknownStr(reason: string): RValue {
+  return { t: 'str', alts: [{ parts: [{ kind: 'unknown', reason }] }] };
+}
+
+export function isLiteral(s: SymStr): boolean {
+  return s.parts.every((p) => p.kind === 'lit');
+}
+
+export function literalText(s: SymStr): string | undefined {
+  return isLiteral(s) ? s.parts.map((p) => (p as { text: string }).text).join('') : undefined;
+}
+
+/** Human-readable form: literals as they are, the rest as `${...}` placeholders. */
+export function displaySym(s: SymStr): string {
+  return s.parts.map(displayPart).join('');
+}
+
+export function displayPart(p: Part): string {
+  switch (p.kind) {
+    case 'lit': return p.text;
+    case 'param': return `\${${p.name}}`;
+    case 'pseudo': return `\${${p.name}}`;
+    case 'resource': return `\${${p.logicalId}${p.attribute ? `.${p.attribute}` : ''}}`;
+    case 'unknown': return `\${?${p.reason}}`;
+  }
+}
+
+function concat(a: SymStr, b: SymStr): SymStr {
+  const parts = [...a.parts];
+  for (const p of b.parts) {
+    const last = parts[parts.length - 1];
+    if (p.kind === 'lit' && last?.kind === 'lit') {
+      parts[parts.length - 1] = { kind: 'lit', text: last.text + p.text };
+    } else {
+      parts.push(p);
+    }
+  }
+  return { parts };
+}
+
+/** Every combination of the alternatives of a sequence of strings, concatenated; `undefined` past the bound. */
+function cartesian(seq: ReadonlyArray<readonly SymStr[]>): SymStr[] | undefined {
+  let acc: SymStr[] = [{ parts: [] }];
+  for (const alts of seq) {
+    if (acc.length * alts.length > MAX_ALTERNATIVES) return undefined;
+    const next: SymStr[] = [];
+    for (const a of acc) for (const b of alts) next.push(concat(a, b));
+    acc = next;
+  }
+  return acc;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/**
+ * An integer that lost the leading zeros of a 12-digit account id (YAML reads `012345678901` as a number).
+ * Only long integers are treated as account ids, so small numbers keep their value.
+ */
+export function numberText(n: number): string {
+  if (Number.isInteger(n) && n >= 1e8 && n < 1e12) return String(n).padStart(12, '0');
+  return String(n);
+}
+
+/** The possible strings of a resolved value, or the reason it is not a string. */
+export function asStrings(v: RValue): { strs: SymStr[]; problem?: string } {
+  switch (v.t) {
+    case 'str': return { strs: [...v.alts] };
+    case 'num': return { strs: [lit(numberText(v.v))] };
+    case 'bool': return { strs: [lit(String(v.v))] };
+    case 'unknown': return { strs: [{ parts: [{ kind: 'unknown', reason: v.reason }] }], problem: v.reason };
+    default: return { strs: [], problem: `expected a string, got ${v.t === 'obj' ? 'an object' : v.t === 'list' ? 'a list' : 'null'}` };
+  }
+}
+
+/** Flattens a string-or-list value into its possible strings (all alternatives of all items). */
+export function stringList(v: RValue | undefined): { strs: SymStr[]; problems: string[] } {
+  if (v === undefined) return { strs: [], problems: [] };
+  if (v.t === 'list') {
+    const strs: SymStr[] = [];
+    const problems: string[] = [];
+    for (const item of v.items) {
+      const r = asStrings(item);
+      strs.push(...r.strs);
+      if (r.problem) problems.push(r.problem);
+    }
+    return { strs, problems };
+  }
+  const r = asStrings(v);
+  return { strs: r.strs, problems: r.problem ? [r.problem] : [] };
+}
+
+/** Looks up a key of a resolved object, exact case first, then case-insensitively (templates in the wild vary). */
+export function getKey(v: RValue | undefined, key: string): RValue | undefined {
+  if (!v || v.t !== 'obj') return undefined;
+  const exact = v.entries.find(([k]) => k === key);
+  if (exact) return exact[1];
+  const lower = key.toLowerCase();
+  return v.entries.find(([k]) => k.toLowerCase() === lower)?.[1];
+}
+
+export class Resolver {
+  constructor(private readonly scope: ResolveScope) {}
+
+  /** Resolves a raw template value; never throws. */
+  public resolve(node: unknown): RValue {
+    const r = this.value(node, 0);
+    return r.t === 'novalue' ? { t: 'unknown', reason: 'AWS::NoValue where a value is required' } : r;
+  }
+
+  private value(node: unknown, depth: number): Resolved {
+    if (--this.scope.budget.steps < 0) return { t: 'unknown', reason: 'the template is too large or complex to evaluate' };
+    if (depth > MAX_DEPTH) return { t: 'unknown', reason: `values nested more than ${MAX_DEPTH} levels deep` };
+    if (typeof node === 'string') return { t: 'str', alts: [lit(node)] };
+    if (typeof node === 'number') return Number.isFinite(node) ? { t: 'num', v: node } : { t: 'unknown', reason: 'a non-finite number' };
+    if (typeof node === 'boolean') return { t: 'bool', v: node };
+    if (node === null || node === undefined) return { t: 'null' };
+    if (Array.isArray(node)) {
+      const items: RValue[] = [];
+      for (const item of node) {
+        const r = this.value(item, depth + 1);
+        if (r.t !== 'novalue') items.push(r);
+      }
+      return { t: 'list', items };
+    }
+    if (typeof node !== 'object') return { t: 'unknown', reason: `unsupported value of type ${typeof node}` };
+    const keys = Object.keys(node);
+    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) {
+      return this.intrinsic(keys[0], (node as Record<string, unknown>)[keys[0]], depth + 1);
+    }
+    const entries: Array<[string, RValue]> = [];
+    for (const k of keys) {
+      if ((node as Record<string, unknown>)[k] === undefined) continue;
+      const r = this.value((node as Record<string, unknown>)[k], depth + 1);
+      if (r.t !== 'novalue') entries.push([k, r]);
+    }
+    return { t: 'obj', entries };
+  }
+
+  private str(node: unknown, depth: number): SymStr[] {
+    const r = this.value(node, depth);
+    if (r.t === 'novalue') return [{ parts: [{ kind: 'unknown', reason: 'AWS::NoValue inside a string' }] }];
+    const s = asStrings(r);
+    return s.strs.length > 0 ? s.strs : [{ parts: [{ kind: 'unknown', reason: s.problem ?? 'not a string' }] }];
+  }
+
+  private intrinsic(fn: string, arg: unknown, depth: number): Resolved {
+    switch (fn) {
+      case 'Ref': return this.ref(arg);
+      case 'Fn::GetAtt': return this.getAtt(arg);
+      case 'Fn::Sub': return this.sub(arg, depth);
+      case 'Fn::Join': return this.join(arg, depth);
+      case 'Fn::Select': return this.select(arg, depth);
+      case 'Fn::Split': return this.split(arg, depth);
+      case 'Fn::FindInMap': return this.findInMap(arg, depth);
+      case 'Fn::If': return this.ifFn(arg, depth);
+      case 'Fn::ImportValue': {
+        const name = this.str(arg, depth).map(displaySym).join(' | ');
+        return unknownStr(`Fn::ImportValue ${name}`);
+      }
+      default:
+        return { t: 'unknown', reason: `${fn} is not evaluated` };
+    }
+  }
+
+  private ref(arg: unknown): Resolved {
+    if (typeof arg !== 'string') return { t: 'unknown', reason: `Ref to ${describe(arg)}` };
+    if (arg === 'AWS::NoValue') return NO_VALUE;
+    if (arg === 'AWS::NotificationARNs') return { t: 'list', items: [unknownStr(arg)], open: true };
+    if (PSEUDO_PARAMETERS.has(arg)) return { t: 'str', alts: [{ parts: [{ kind: 'pseudo', name: arg }] }] };
+    const param = this.scope.parameters.get(arg);
+    if (param) {
+      const s: RValue = { t: 'str', alts: [{ parts: [{ kind: 'param', name: arg }] }] };
+      return param.isList ? { t: 'list', items: [s], open: true } : s;
+    }
+    const type = this.scope.resourceTypes.get(arg);
+    if (type !== undefined) return { t: 'str', alts: [{ parts: [{ kind: 'resource', logicalId: arg, type }] }] };
+    return unknownStr(`Ref to ${arg}, which the template does not define`);
+  }
+
+  private getAtt(arg: unknown): Resolved {
+    let id: unknown;
+    let attr: unknown;
+    if (typeof arg === 'string') {
+      const dot = arg.indexOf('.');
+      [id, attr] = dot < 0 ? [arg, undefined] : [arg.slice(0, dot), arg.slice(dot + 1)];
+    } else if (Array.isArray(arg)) {
+      [id, attr] = arg;
+    }
+    if (typeof id !== 'string' || typeof attr !== 'string') return unknownStr('Fn::GetAtt with a computed name');
+    return this.attribute(id, attr);
+  }
+
+  private attribute(id: string, attr: string): Resolved {
+    const type = this.scope.resourceTypes.get(id);
+    if (type === undefined) return unknownStr(`Fn::GetAtt ${id}.${attr}, which the template does not define`);
+    return { t: 'str', alts: [{ parts: [{ kind: 'resource', logicalId: id, type, attribute: attr }] }] };
+  }
+
+  private sub(arg: unknown, depth: number): Resolved {
+    let text: unknown = arg;
+    let vars: Record<string, unknown> = {};
+    if (Array.isArray(arg)) {
+      text = arg[0];
+      if (arg.length > 1) {
+        if (!isObject(arg[1])) return unknownStr('Fn::Sub with variables that are not an object');
+        vars = arg[1];
+      }
+    }
+    if (typeof text !== 'string') return unknownStr(`Fn::Sub of ${describe(text)}`);
+    const seq: SymStr[][] = [];
+    const re = /\$\{([^}]*)\}/g;
+    let last = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) {
+      seq.push([lit(text.slice(last, m.index))]);
+      last = m.index + m[0].length;
+      const name = m[1];
+      if (name.startsWith('!')) {
+        seq.push([lit(`\${${name.slice(1)}}`)]);
+      } else if (Object.prototype.hasOwnProperty.call(vars, name)) {
+        seq.push(this.str(vars[name], depth + 1));
+      } else {
+        seq.push(this.subVariable(name.trim()));
+      }
+    }
+    seq.push([lit(text.slice(last))]);
+    const alts = cartesian(seq);
+    return alts ? { t: 'str', alts } : unknownStr('Fn::Sub with too many possible values');
+  }
+
+  private subVariable(name: string): SymStr[] {
+    const asRef = this.ref(name);
+    const fromRef = asRef.t === 'str' && !asRef.alts.some((a) => a.parts.some((p) => p.kind === 'unknown')) ? asRef : undefined;
+    if (fromRef) return [...fromRef.alts];
+    if (asRef.t === 'list') return [{ parts: [{ kind: 'unknown', reason: `\${${name}} names a list parameter` }] }];
+    const dot = name.indexOf('.');
+    if (dot > 0) {
+      const r = this.attribute(name.slice(0, dot), name.slice(dot + 1));
+      if (r.t === 'str') return [...r.alts];
+    }
+    return [{ parts: [{ kind: 'unknown', reason: `\${${name}} in Fn::Sub, which the template does not define` }] }];
+  }
+
+  private join(arg: unknown, depth: number): Resolved {
+    if (!Array.isArray(arg) || arg.length !== 2 || typeof arg[0] !== 'string') return unknownStr('Fn::Join without a literal delimiter and a list');
+    const list = this.value(arg[1], depth);
+    if (list.t !== 'list' || list.open) {
+      return unknownStr(`Fn::Join over ${list.t === 'list' ? 'a list of unknown length' : 'a value that is not a list'}`);
+    }
+    const seq: SymStr[][] = [];
+    list.items.forEach((item, i) => {
+      if (i > 0) seq.push([lit(arg[0])]);
+      const s = asStrings(item);
+      seq.push(s.strs.length > 0 ? s.strs : [{ parts: [{ kind: 'unknown', reason: s.problem ?? 'not a string' }] }]);
+    });
+    const alts = cartesian(seq);
+    return alts ? { t: 'str', alts } : unknownStr('Fn::Join with too many possible values');
+  }
+
+  private select(arg: unknown, depth: number): Resolved {
+    if (!Array.isArray(arg) || arg.length !== 2) return unknownStr('Fn::Select without an index and a list');
+    const idx = this.value(arg[0], depth);
+    const index = idx.t === 'num' ? idx.v : idx.t === 'str' && idx.alts.length === 1 ? Number(literalText(idx.alts[0]) ?? NaN) : NaN;
+    const list = this.value(arg[1], depth);
+    if (!Number.isInteger(index) || index < 0) return unknownStr('Fn::Select with an index that is not a literal');
+    if (list.t !== 'list') return unknownStr('Fn::Select over a value that is not a list');
+    if (index < list.items.length) return list.items[index];
+    if (list.open && list.items.length > 0) return list.items[list.items.length - 1];
+    return unknownStr(`Fn::Select index ${index} beyond the end of the list`);
+  }
+
+  private split(arg: unknown, depth: number): Resolved {
+    if (!Array.isArray(arg) || arg.length !== 2 || typeof arg[0] !== 'string' || arg[0] === '') {
+      return { t: 'unknown', reason: 'Fn::Split without a literal delimiter' };
+    }
+    const delim = arg[0];
+    const alts = this.str(arg[1], depth);
+    const pieces = alts.map((s) => splitSym(s, delim));
+    const open = pieces.some((p) => p.open) || new Set(pieces.map((p) => p.items.length)).size > 1;
+    const width = Math.max(...pieces.map((p) => p.items.length));
+    const items: RValue[] = [];
+    for (let i = 0; i < width; i++) {
+      const at = pieces.flatMap((p) => (i < p.items.length ? [p.items[i]] : []));
+      items.push({ t: 'str', alts: at });
+    }
+    return { t: 'list', items, open };
+  }
+
+  private findInMap(arg: unknown, depth: number): Resolved {
+    if (!Array.isArray(arg) || arg.length < 3) return unknownStr('Fn::FindInMap without a map name and two keys');
+    let level: unknown[] = [this.scope.mappings];
+    for (let i = 0; i < 3; i++) {
+      const keys = this.str(arg[i], depth).map(literalText);
+      const next: unknown[] = [];
+      for (const container of level) {
+        if (!isObject(container)) continue;
+        if (keys.some((k) => k === undefined)) {
+          next.push(...Object.values(container));
+        } else {
+          for (const k of keys) if (Object.prototype.hasOwnProperty.call(container, k!)) next.push(container[k!]);
+        }
+      }
+      level = next;
+    }
+    if (level.length === 0) {
+      return arg.length > 3 && isObject(arg[3]) && 'DefaultValue' in arg[3]
+        ? this.value(arg[3].DefaultValue, depth)
+        : unknownStr('Fn::FindInMap of a key the Mappings do not hold');
+    }
+    const values = level.map((v) => this.value(v, depth));
+    if (values.length === 1) return values[0];
+    if (values.every((v) => v.t === 'str' || v.t === 'num' || v.t === 'bool')) {
+      const strs = values.flatMap((v) => asStrings(v as RValue).strs);
+      return strs.length <= MAX_ALTERNATIVES ? { t: 'str', alts: strs } : unknownStr('Fn::FindInMap with too many possible values');
+    }
+    // Lists from different keys: any of their items may be in effect, so analysis sees all of them.
+    if (values.every((v) => v.t === 'list')) {
+      return { t: 'list', items: values.flatMap((v) => (v.t === 'list' ? v.items : [])), open: true };
+    }
+    return { t: 'unknown', reason: 'Fn::FindInMap with computed keys over values of different shapes' };
+  }
+
+  private ifFn(arg: unknown, depth: number): Resolved {
+    if (!Array.isArray(arg) || arg.length !== 3 || typeof arg[0] !== 'string') return { t: 'unknown', reason: 'Fn::If without a condition name and two branches' };
+    const v = this.scope.conditionValue(arg[0]);
+    if (v === undefined) return { t: 'unknown', reason: `Fn::If on condition ${arg[0]}, which could not be enumerated` };
+    return this.value(v ? arg[1] : arg[2], depth);
+  }
+}
+
+/** Splits a symbolic string at a literal delimiter; symbolic pieces stay glued to their neighbours. */
+function splitSym(s: SymStr, delim: string): { items: SymStr[]; open: boolean } {
+  const items: SymStr[] = [];
+  let current: SymStr = { parts: [] };
+  let open = false;
+  for (const p of s.parts) {
+    if (p.kind !== 'lit') {
+      // A parameter or attribute may itself contain the delimiter: the item count is then unknown.
+      open = true;
+      current = concat(current, { parts: [{ ...p, fragment: true }] });
+      continue;
+    }
+    const chunks = p.text.split(delim);
+    chunks.forEach((chunk, i) => {
+      if (i > 0) {
+        items.push(current);
+        current = { parts: [] };
+      }
+      current = concat(current, lit(chunk));
+    });
+  }
+  items.push(current);
+  return { items, open };
+}
+
+/** Every `Fn::If` condition name used inside a raw value (bounded walk). */
+export function conditionNames(node: unknown, budget: { steps: number }): Set<string> {
+  const names = new Set<string>();
+  const walk = (n: unknown, depth: number): void => {
+    if (--budget.steps < 0 || depth > MAX_DEPTH || typeof n !== 'object' || n === null) return;
+    if (Array.isArray(n)) {
+      for (const x of n) walk(x, depth + 1);
+      return;
+    }
+    const rec = n as Record<string, unknown>;
+    const fnIf = rec['Fn::If'];
+    if (Array.isArray(fnIf) && typeof fnIf[0] === 'string') names.add(fnIf[0]);
+    for (const k of Object.keys(rec)) walk(rec[k], depth + 1);
+  };
+  walk(node, 0);
+  return names;
+}

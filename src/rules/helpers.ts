@@ -1,0 +1,56 @@
+/**
+ * Wording shared by the rules' messages, so that every finding names its statement and principals the same way.
+ */
+import { AppModel, ExternalIdSource, TrustPrincipal, TrustStatement, externalIdSource, trustedAccountIds } from '../engine/analysis';
+import { ClassifiedPrincipal } from '../engine/principals';
+import { ResourceModel, ResourceVariant } from '../engine/template';
+
+export function principalText(p: ClassifiedPrincipal): string {
+  return p.kind === 'star' ? '"*"' : p.display === '?' ? 'an unresolved principal' : p.display;
+}
+
+export function principalsText(ps: readonly TrustPrincipal[]): string {
+  const texts = [...new Set(ps.map((p) => principalText(p.principal)))];
+  return texts.length === 1 ? `principal ${texts[0]}` : `principals ${texts.join(', ')}`;
+}
+
+/** `statement "VendorTrust" (principal arn:aws:iam::111122223333:root)` */
+export function statementText(t: TrustStatement): string {
+  return `${t.statement.name} (${principalsText(t.thirdParty)})`;
+}
+
+/** The role ARN to write for a principal, with its account when known. */
+export function roleArnExample(p: ClassifiedPrincipal): string {
+  const account = p.account?.kind === 'literal' ? p.account.id : '<account>';
+  return `arn:aws:iam::${account}:role/<name>`;
+}
+
+export function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Every ExternalId value of every cross-account trust statement, with where it comes from. */
+export function externalIdUsages(app: AppModel): ExternalIdUsage[] {
+  const out: ExternalIdUsage[] = [];
+  for (const role of app.roles) {
+    for (const v of role.variants) {
+      for (const t of v.trust) {
+        // Null compares presence (true/false), not the ExternalId itself.
+        for (const c of t.externalIdConditions.filter((x) => x.base !== 'Null')) {
+          for (const value of c.values) {
+            const source = externalIdSource(value, role.resource.template, trustedAccountIds(t));
+            out.push({ resource: role.resource, variant: v.variant, trust: t, source });
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export interface ExternalIdUsage {
+  readonly resource: ResourceModel;
+  readonly variant: ResourceVariant;
+  readonly trust: TrustStatement;
+  readonly source: ExternalIdSource;
+}

@@ -1,0 +1,62 @@
+import { cap, statementText } from './helpers';
+import { STRING_EQUALS_EXAMPLE } from '../engine/analysis';
+import { Rule, RuleFinding, acknowledgeHint } from '../engine/rule';
+import { resourcePath } from '../engine/template';
+
+export const XAT1: Rule = {
+  id: 'XAT1',
+  level: 'error',
+  cause: 'A cross-account trust statement has no sts:ExternalId condition that AWS always enforces.',
+  explanation:
+    'Without an ExternalId check, anyone who can make the trusted third party act on their behalf (another customer of the same vendor) '
+    + 'can point it at your role ARN and have it assume the role for them: the confused deputy attack. The check must hold on every Allow '
+    + 'statement for the principal: a second statement without it, or a Condition under an Fn::If with a branch that drops it, lets the '
+    + 'same request through without the ExternalId.',
+  fix: `Add ${STRING_EQUALS_EXAMPLE} to every Allow statement that grants a principal of another account sts:AssumeRole, outside any Fn::If.`,
+  check(app) {
+    const out: RuleFinding[] = [];
+    for (const role of app.roles) {
+      for (const v of role.variants) {
+        if (v.trustProblems.length > 0) {
+          out.push({
+            resource: role.resource,
+            variant: v.variant,
+            findingId: 'TrustPolicy',
+            path: resourcePath(role.resource, 'Properties', 'AssumeRolePolicyDocument'),
+            message: `The trust policy of ${role.resource.id} could not be resolved (${v.trustProblems.join('; ')}), so it cannot be shown that every `
+              + `cross-account statement requires ${STRING_EQUALS_EXAMPLE}. Write the trust policy with literal statements. ${acknowledgeHint('XAT1', role.resource, 'TrustPolicy')}`,
+          });
+        }
+        for (const t of v.trust) {
+          if (t.externalIdConditions.length > 0) continue;
+          const stmt = t.statement;
+          if (stmt.conditionProblems.length > 0) {
+            out.push({
+              resource: role.resource,
+              variant: v.variant,
+              findingId: stmt.label,
+              path: t.path,
+              message: `The Condition of ${statementText(t)} could not be resolved (${stmt.conditionProblems.join('; ')}), so it cannot be shown that AWS `
+                + `enforces an ExternalId. Write ${STRING_EQUALS_EXAMPLE} as a literal block. ${acknowledgeHint('XAT1', role.resource, stmt.label)}`,
+            });
+            continue;
+          }
+          const shown = new Set(t.thirdParty.map((p) => p.principal.display));
+          const guarded = v.trust.filter((o) => o !== t && o.enforced && o.thirdParty.some((p) => shown.has(p.principal.display)));
+          const bypass = guarded.length > 0
+            ? ` ${guarded.map((o) => o.statement.name).join(' and ')} requires an ExternalId for the same principal, and this statement lets it in without one, bypassing that check.`
+            : '';
+          out.push({
+            resource: role.resource,
+            variant: v.variant,
+            findingId: stmt.label,
+            path: t.path,
+            message: `${cap(statementText(t))} allows sts:AssumeRole without an sts:ExternalId condition.${bypass} `
+              + `Add ${STRING_EQUALS_EXAMPLE} to it (or remove the statement).`,
+          });
+        }
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,54 @@
+import { cap, statementText } from './helpers';
+import { STRING_EQUALS_EXAMPLE } from '../engine/analysis';
+import { NCondition } from '../engine/policy';
+import { Rule, RuleFinding } from '../engine/rule';
+
+/** Why an operator on `sts:ExternalId` does not make AWS enforce the exact value. */
+export function weakness(c: NCondition): string {
+  if (c.qualifier === 'ForAllValues') return `${c.operator} is true when the request carries no ExternalId at all`;
+  if (c.qualifier === 'ForAnyValue') return `${c.operator} treats the single-valued ExternalId as a set, which AWS documents as unreliable for single-valued keys`;
+  if (c.ifExists) return `${c.operator} lets a request without an ExternalId through`;
+  switch (c.base) {
+    case 'StringLike': return `${c.operator} accepts any value matching its wildcards`;
+    case 'StringNotEquals':
+    case 'StringNotEqualsIgnoreCase':
+    case 'StringNotLike': return `${c.operator} accepts every value except the listed ones`;
+    case 'Null': return `${c.operator} only checks whether an ExternalId is present, not its value`;
+    case 'StringEqualsIgnoreCase': return `${c.operator} ignores case, so more values match`;
+    case 'StringEquals':
+      return c.values.length === 0 ? `${c.operator} lists no value` : `${c.operator} has a value that could not be read (${c.problems.join('; ')})`;
+    default: return `${c.operator} is not an exact string comparison`;
+  }
+}
+
+export const XAT2: Rule = {
+  id: 'XAT2',
+  level: 'error',
+  cause: 'The sts:ExternalId condition of a cross-account trust statement uses a bypassable or weak operator.',
+  explanation:
+    'Only a plain StringEquals makes AWS require the exact ExternalId. Any ...IfExists operator and ForAllValues: pass requests that carry no '
+    + 'ExternalId; ForAnyValue: applies set logic to a single-valued key; StringLike accepts whatever its wildcards match; StringNotEquals '
+    + 'accepts every other value; Null alone only asks that some ExternalId be present. Each lets the confused-deputy request of another '
+    + 'customer through.',
+  fix: `Write exactly ${STRING_EQUALS_EXAMPLE}: no ForAnyValue:/ForAllValues: qualifier, no IfExists, no StringLike, StringNotEquals or Null alone.`,
+  check(app) {
+    const out: RuleFinding[] = [];
+    for (const role of app.roles) {
+      for (const v of role.variants) {
+        for (const t of v.trust) {
+          if (t.externalIdConditions.length === 0 || t.enforced) continue;
+          const reasons = t.externalIdConditions.map(weakness);
+          out.push({
+            resource: role.resource,
+            variant: v.variant,
+            findingId: t.statement.label,
+            path: t.path,
+            message: `${cap(statementText(t))} checks sts:ExternalId only with ${t.externalIdConditions.map((c) => c.operator).join(', ')}: `
+              + `${reasons.join('; ')}. Write ${STRING_EQUALS_EXAMPLE} instead.`,
+          });
+        }
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,43 @@
+import { externalIdUsages } from './helpers';
+import { Rule, RuleFinding, acknowledgeHint } from '../engine/rule';
+import { literalText } from '../engine/values';
+
+export const XAT6: Rule = {
+  id: 'XAT6',
+  level: 'error',
+  cause: 'The ExternalId is a literal in the template, or derives from predictable values (AWS::AccountId, AWS::StackId, AWS::StackName, AWS::Region, the trusted account id).',
+  explanation:
+    'The ExternalId only stops the confused deputy if another customer of the vendor cannot know it. A literal is read by everyone who '
+    + 'sees the template (a vendor\'s published onboarding template is public) and is the same for every account that deploys it. A value '
+    + 'computed from the account id, stack id, stack name or region can be computed by anyone who knows those, and account ids are not secret.',
+  fix: 'Take the ExternalId from a NoEcho parameter filled with the random value the vendor generated for this account (see XAT4, XAT5), '
+    + 'from a {{resolve:secretsmanager:...}} dynamic reference, or from a custom resource that generates it at deploy time.',
+  check(app) {
+    const out: RuleFinding[] = [];
+    for (const u of externalIdUsages(app)) {
+      const s = u.source;
+      const issues: string[] = [];
+      if (s.literal) {
+        issues.push(`it is a literal of ${literalText(s.value)!.length} characters written in the template, so everyone who reads the template knows it`);
+      }
+      if (s.predictable.length > 0) {
+        issues.push(`it derives from ${[...new Set(s.predictable)].join(', ')}, which anyone who knows the account or stack can compute`);
+      }
+      const unresolved = s.params.length === 0 && s.unresolved.length > 0;
+      if (unresolved) {
+        issues.push(`its source could not be resolved (${[...new Set(s.unresolved)].join('; ')}), so it cannot be shown to be random`);
+      }
+      if (issues.length === 0) continue;
+      out.push({
+        resource: u.resource,
+        variant: u.variant,
+        findingId: u.trust.statement.label,
+        path: u.trust.path,
+        message: `The ExternalId of ${u.trust.statement.name}${s.literal ? '' : ` (${s.display})`}: ${issues.join('; ')}. Take it from a NoEcho parameter holding the `
+          + 'random value the vendor generated for this account, a {{resolve:secretsmanager:...}} reference or a custom resource.'
+          + (unresolved ? ` ${acknowledgeHint('XAT6', u.resource, u.trust.statement.label)}` : ''),
+      });
+    }
+    return out;
+  },
+};

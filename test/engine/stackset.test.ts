@@ -1,0 +1,39 @@
+import { CfnStackSet } from 'aws-cdk-lib';
+import { VENDOR_ACCOUNT, checkOne, ofRule, run, synth } from '../rules/fixtures';
+
+const INNER = {
+  Parameters: { ExternalId: { Type: 'String', NoEcho: true, MinLength: 32, MaxLength: 1224, AllowedPattern: '[\\w+=,.@:/-]*' } },
+  Resources: {
+    Inner: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Statement: { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: `arn:aws:iam::${VENDOR_ACCOUNT}:root` }, Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } } },
+        },
+      },
+    },
+  },
+};
+
+describe('roles inside a StackSet TemplateBody', () => {
+  test('inner findings carry <StackSet>/<Inner> and stop their path at the TemplateBody', () => {
+    const result = checkOne((s) => new CfnStackSet(s, 'Onboarding', { stackSetName: 'onboarding', permissionModel: 'SERVICE_MANAGED', templateBody: JSON.stringify(INNER) }));
+    const [f] = ofRule(result, 'XAT3');
+    expect(f).toMatchObject({ resource: 'Onboarding/Inner', findingId: 'Inner.Statement0.Principal0', path: ['Resources', 'Onboarding', 'Properties', 'TemplateBody'] });
+    expect(result.findings.map((x) => x.ruleId)).toEqual(['XAT3']);
+    expect(result.resources).toBe(2);
+  });
+
+  test('a body that cannot be parsed is an error naming the StackSet; the rest is still checked', () => {
+    const t = synth((s) => new CfnStackSet(s, 'Broken', { stackSetName: 'b', permissionModel: 'SELF_MANAGED', templateBody: 'Resources: [' }));
+    const result = run([t]);
+    expect(result.errors).toEqual([expect.objectContaining({ resource: 'Broken', message: expect.stringMatching(/TemplateBody of StackSet Broken could not be parsed/) })]);
+  });
+
+  test('parseTemplateBody reads other formats', () => {
+    const t = synth((s) => new CfnStackSet(s, 'Yamlish', { stackSetName: 'y', permissionModel: 'SELF_MANAGED', templateBody: 'inner template' }));
+    const result = run([t], { parseTemplateBody: (text) => (text === 'inner template' ? INNER : undefined) });
+    expect(result.errors).toEqual([]);
+    expect(ofRule(result, 'XAT3').map((f) => f.resource)).toEqual(['Yamlish/Inner']);
+  });
+});

@@ -1,0 +1,165 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, CfnParameter, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CrossAccountTrustChecks, CrossAccountTrustChecksProps } from '../../src/nag/cross-account-trust-checks';
+import { ALL_RULES } from '../../src/rules';
+
+const VENDOR_ROLE = 'arn:aws:iam::111122223333:role/VendorDeputy';
+const ENV = { account: '444455556666', region: 'eu-west-1' };
+
+function goodParam(stack: Stack, id: string): CfnParameter {
+  return new CfnParameter(stack, id, { type: 'String', noEcho: true, minLength: 32, maxLength: 1224, allowedPattern: '[\\w+=,.@:/-]*' });
+}
+
+/** An app whose two stacks break every rule once. */
+function unsafeApp(): { app: App; one: Stack; two: Stack } {
+  const app = new App();
+  const one = new Stack(app, 'One', { env: ENV });
+  const two = new Stack(app, 'Two', { env: ENV });
+  new iam.CfnRole(one, 'OpenRole', {
+    maxSessionDuration: 43200,
+    assumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: '*' } }] },
+  });
+  const weak = new CfnParameter(one, 'WeakExternalId', { type: 'String', default: 'not-random' });
+  new iam.Role(one, 'WeakRole', {
+    assumedBy: new iam.ArnPrincipal(VENDOR_ROLE).withConditions({ StringLike: { 'sts:ExternalId': weak.valueAsString } }),
+  });
+  for (const stack of [one, two]) {
+    new iam.Role(stack, 'LiteralRole', { assumedBy: new iam.ArnPrincipal(VENDOR_ROLE), externalIds: ['Z3hQ9mVt7LkP2wXr8NcB5yDf4GsJ6aHe'] });
+  }
+  const deputy = new iam.Role(two, 'Deputy', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  deputy.addToPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: ['*'] }));
+  return { app, one, two };
+}
+
+function safeApp(props?: { trusted?: iam.IPrincipal; hours?: number }): { app: App; stack: Stack; role: iam.Role } {
+  const app = new App();
+  const stack = new Stack(app, 'Safe', { env: ENV });
+  const role = new iam.Role(stack, 'VendorRole', {
+    assumedBy: props?.trusted ?? new iam.ArnPrincipal(VENDOR_ROLE),
+    externalIds: [goodParam(stack, 'ExternalId').valueAsString],
+    maxSessionDuration: Duration.hours(props?.hours ?? 1),
+  });
+  return { app, stack, role };
+}
+
+function ruleNames(app: App, props?: CrossAccountTrustChecksProps): string[] {
+  return new CrossAccountTrustChecks(app, props).validateScope(app).violations.map((v) => v.ruleName).sort();
+}
+
+describe('CrossAccountTrustChecks', () => {
+  test('rule ids per level, exactly, in step with the rule metadata', () => {
+    const report = new CrossAccountTrustChecks().validateScope(unsafeApp().app);
+    expect(report.success).toBe(false);
+    const levels = new Map<string, string>();
+    for (const v of report.violations) levels.set(/^CrossAccountTrust-(XAT\d+)\[/.exec(v.ruleName)![1], v.severity ?? 'none');
+    const expected = { XAT1: 'error', XAT2: 'error', XAT3: 'error', XAT4: 'error', XAT5: 'error', XAT6: 'error', XAT7: 'error', XAT8: 'error', XAT9: 'error', XAT10: 'warning' };
+    expect(Object.fromEntries(levels)).toEqual(expected);
+    expect(Object.fromEntries(ALL_RULES.map((r) => [r.id, r.level]))).toEqual(expected);
+  });
+
+  test('the violation carries the finding message and the construct path', () => {
+    const { app } = unsafeApp();
+    const v = new CrossAccountTrustChecks().validateScope(app).violations.find((x) => x.ruleName === 'CrossAccountTrust-XAT3[Statement0.Principal0]')!;
+    expect(v.description).toMatch(/trusts "\*": every AWS principal/);
+    expect(v.violatingResources[0].constructPath).toBe('One/OpenRole');
+  });
+
+  test('XAT7 compares all stacks of the app', () => {
+    const names = ruleNames(unsafeApp().app).filter((n) => n.startsWith('CrossAccountTrust-XAT7'));
+    expect(names).toEqual(['CrossAccountTrust-XAT7[Statement0]']);
+    const report = new CrossAccountTrustChecks().validateScope(unsafeApp().app);
+    expect(report.violations.find((v) => v.ruleName === 'CrossAccountTrust-XAT7[Statement0]')!.violatingResources.map((r) => r.constructPath).sort())
+      .toEqual(['One/LiteralRole/Resource', 'Two/LiteralRole/Resource']);
+  });
+
+  test('the safe role passes', () => {
+    expect(new CrossAccountTrustChecks().validateScope(safeApp().app)).toEqual({ success: true, violations: [] });
+  });
+
+  describe('acknowledgement', () => {
+    test('a bracketed id acknowledges one finding, the others stay', () => {
+      const { app, one } = unsafeApp();
+      Validations.of(one.node.findChild('OpenRole')).acknowledge({ id: 'CrossAccountTrust-XAT3[Statement0.Principal0]', reason: 'test' });
+      const names = ruleNames(app);
+      expect(names).not.toContain('CrossAccountTrust-XAT3[Statement0.Principal0]');
+      expect(names).toContain('CrossAccountTrust-XAT1[Statement0]');
+    });
+
+    test('the bare rule id on a scope acknowledges every finding of that rule under it', () => {
+      const { app, one } = unsafeApp();
+      Validations.of(one).acknowledge({ id: 'CrossAccountTrust-XAT6', reason: 'literal ExternalIds in the test stack' });
+      const report = new CrossAccountTrustChecks().validateScope(app);
+      const xat6 = report.violations.filter((v) => v.ruleName.startsWith('CrossAccountTrust-XAT6'));
+      expect(xat6.flatMap((v) => v.violatingResources.map((r) => r.constructPath))).toEqual(['Two/LiteralRole/Resource']);
+    });
+  });
+
+  describe('props', () => {
+    test('internalAccounts takes trust from those accounts out of scope', () => {
+      const trusted = new iam.AccountPrincipal('999988887777');
+      expect(ruleNames(safeApp({ trusted, hours: 12 }).app)).toEqual(['CrossAccountTrust-XAT10[MaxSessionDuration]', 'CrossAccountTrust-XAT3[Statement0.Principal0]']);
+      expect(ruleNames(safeApp({ trusted, hours: 12 }).app, { internalAccounts: ['999988887777'] })).toEqual([]);
+    });
+
+    test('maxSessionDuration raises the XAT10 maximum', () => {
+      expect(ruleNames(safeApp({ hours: 4 }).app)).toEqual(['CrossAccountTrust-XAT10[MaxSessionDuration]']);
+      expect(ruleNames(safeApp({ hours: 4 }).app, { maxSessionDuration: Duration.hours(4) })).toEqual([]);
+    });
+
+    test('minExternalIdLength raises the XAT5 minimum', () => {
+      expect(ruleNames(safeApp().app, { minExternalIdLength: 48 })).toEqual(['CrossAccountTrust-XAT5[Parameter-ExternalId]']);
+    });
+
+    test.each([
+      [{ internalAccounts: ['1234'] }, /internalAccounts must hold 12-digit account ids, received "1234"/],
+      [{ minExternalIdLength: -1 }, /minExternalIdLength must be an integer of at least 2, received -1/],
+      [{ minExternalIdLength: 5000 }, /minExternalIdLength must be at most 1224/],
+      [{ minExternalIdEntropyBits: 1.5 }, /minExternalIdEntropyBits must be an integer/],
+      [{ maxSessionDuration: Duration.seconds(0) }, /maxSessionDuration must be at least 1 second, received 0 seconds/],
+    ])('invalid props %p are rejected', (props, error) => {
+      expect(() => new CrossAccountTrustChecks(undefined, props as CrossAccountTrustChecksProps)).toThrow(error);
+    });
+  });
+
+  describe('the real synth path', () => {
+    let errors: string[];
+    let spy: jest.SpyInstance;
+    beforeEach(() => {
+      errors = [];
+      spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+        errors.push(args.join(' '));
+      });
+    });
+    afterEach(() => {
+      spy.mockRestore();
+      process.exitCode = undefined;
+    });
+
+    // aws-cdk-lib 2.258 does not throw when a plugin reports errors: it prints the report, writes
+    // validation-report.json into the assembly and sets process.exitCode to 1.
+    test('an unsafe role fails synth and lands in the validation report', () => {
+      const app = new App();
+      const stack = new Stack(app, 'Unsafe', { env: ENV });
+      new iam.Role(stack, 'Role', { assumedBy: new iam.AccountPrincipal('111122223333') });
+      Validations.of(app).addPlugins(new CrossAccountTrustChecks(app));
+      const assembly = app.synth();
+      expect(process.exitCode).toBe(1);
+      expect(errors.join('\n')).toContain('CrossAccountTrust-XAT1[Statement0]');
+      const report = fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8');
+      expect(report).toContain('CrossAccountTrust-XAT3[Statement0.Principal0]');
+    });
+
+    test('acknowledged findings no longer fail synth', () => {
+      const app = new App();
+      const stack = new Stack(app, 'Acked', { env: ENV });
+      const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountPrincipal('111122223333'), externalIds: [goodParam(stack, 'ExternalId').valueAsString] });
+      Validations.of(role).acknowledge({ id: 'CrossAccountTrust-XAT3', reason: 'the vendor documents account-root trust; tracked in TICKET-1' });
+      Validations.of(app).addPlugins(new CrossAccountTrustChecks(app));
+      const assembly = app.synth();
+      expect(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8')).not.toContain('CrossAccountTrust-XAT');
+      expect(process.exitCode).toBeUndefined();
+    });
+  });
+});

@@ -1,0 +1,61 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as fc from 'fast-check';
+import { VENDOR_ROLE, checkOne, goodExternalIdParameter, ofRule } from './fixtures';
+
+function roleWithCondition(condition: Record<string, unknown>) {
+  return (s: Stack) => {
+    const p = goodExternalIdParameter(s);
+    const resolved = JSON.parse(JSON.stringify(condition).replace(/"<P>"/g, JSON.stringify({ Ref: p.logicalId })));
+    new iam.CfnRole(s, 'Role', {
+      assumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Sid: 'Vendor', Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: VENDOR_ROLE }, Condition: resolved }] },
+    });
+  };
+}
+
+describe('XAT2: bypassable operator on sts:ExternalId', () => {
+  test.each([
+    ['ForAllValues:StringEquals', /no ExternalId at all/],
+    ['ForAnyValue:StringLike', /as a set/],
+    ['StringLike', /wildcards/],
+    ['StringEqualsIfExists', /without an ExternalId/],
+    ['StringNotEquals', /every value except/],
+    ['StringEqualsIgnoreCase', /ignores case/],
+  ])('%s', (operator, why) => {
+    const result = checkOne(roleWithCondition({ [operator]: { 'sts:ExternalId': '<P>' } }));
+    const f = ofRule(result, 'XAT2');
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ resource: 'Role', findingId: 'Sid-Vendor' });
+    expect(f[0].message).toContain(operator);
+    expect(f[0].message).toMatch(why);
+    expect(f[0].message).toContain('Write "Condition": {"StringEquals": {"sts:ExternalId": "<value>"}} instead');
+    expect(ofRule(result, 'XAT1')).toEqual([]);
+  });
+
+  test('Null alone is weak, Null beside a plain StringEquals is harmless', () => {
+    const alone = checkOne(roleWithCondition({ Null: { 'sts:ExternalId': 'false' } }));
+    expect(ofRule(alone, 'XAT2')[0].message).toMatch(/Null only checks whether an ExternalId is present/);
+    const both = checkOne(roleWithCondition({ Null: { 'sts:ExternalId': 'false' }, StringEquals: { 'sts:ExternalId': '<P>' } }));
+    expect(both.findings).toEqual([]);
+  });
+
+  test('an L2 PolicyStatement with StringLike on the trust policy', () => {
+    const result = checkOne((s) => {
+      const p = goodExternalIdParameter(s);
+      new iam.Role(s, 'Role', {
+        assumedBy: new iam.ArnPrincipal(VENDOR_ROLE).withConditions({ StringLike: { 'sts:ExternalId': p.valueAsString } }),
+      });
+    });
+    expect(ofRule(result, 'XAT2')).toHaveLength(1);
+  });
+
+  test('condition keys and operators match whatever their case', () => {
+    const caseOf = fc.array(fc.boolean(), { minLength: 14, maxLength: 14 });
+    fc.assert(fc.property(caseOf, fc.boolean(), (flags, weak) => {
+      const key = [...'sts:externalid'].map((c, i) => (flags[i] ? c.toUpperCase() : c)).join('');
+      const result = checkOne(roleWithCondition({ [weak ? 'StringLike' : 'StringEquals']: { [key]: '<P>' } }));
+      expect(ofRule(result, 'XAT2')).toHaveLength(weak ? 1 : 0);
+      expect(ofRule(result, 'XAT1')).toHaveLength(0);
+    }), { numRuns: 40 });
+  });
+});

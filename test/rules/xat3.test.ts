@@ -1,0 +1,105 @@
+import { CfnCondition, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { VENDOR_ACCOUNT, VENDOR_ROLE, checkOne, goodExternalIdParameter, goodRole, ofRule, synth, run, logicalIds } from './fixtures';
+
+function trusting(principal: unknown, extraCondition: Record<string, unknown> = {}) {
+  return (s: Stack) => {
+    const p = goodExternalIdParameter(s);
+    new iam.CfnRole(s, 'Role', {
+      assumeRolePolicyDocument: {
+        Statement: [{
+          Sid: 'Vendor',
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Principal: { AWS: principal },
+          Condition: { StringEquals: { 'sts:ExternalId': p.valueAsString }, ...extraCondition },
+        }],
+      },
+    });
+  };
+}
+
+describe('XAT3: trusted principal is not exactly one role', () => {
+  test.each([
+    ['account root', `arn:aws:iam::${VENDOR_ACCOUNT}:root`, /account root .*whole account/],
+    ['bare account id', VENDOR_ACCOUNT, /bare account id 111122223333/],
+    ['bare account id as a YAML integer', 11122223333, /bare account id 011122223333/],
+    ['*', '*', /every AWS principal/],
+    ['IAM user', `arn:aws:iam::${VENDOR_ACCOUNT}:user/deployer`, /IAM user .*access keys/],
+    ['role wildcard', `arn:aws:iam::${VENDOR_ACCOUNT}:role/*`, /every role matching/],
+  ])('%s', (_name, principal, why) => {
+    const result = checkOne(trusting(principal));
+    const f = ofRule(result, 'XAT3');
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ resource: 'Role', findingId: 'Sid-Vendor.Principal0' });
+    expect(f[0].findingId).not.toContain('::');
+    expect(f[0].message).toMatch(why);
+    expect(f[0].message).toContain('"Principal": {"AWS": "arn:aws:iam::');
+    expect(f[0].message).toContain('"ArnEquals": {"aws:PrincipalArn"');
+  });
+
+  test('L2 AccountPrincipal with externalIds is an account root', () => {
+    const t = synth((s) => new iam.Role(s, 'Role', { assumedBy: new iam.AccountPrincipal(VENDOR_ACCOUNT), externalIds: [goodExternalIdParameter(s).valueAsString] }));
+    const f = ofRule(run([t]), 'XAT3');
+    expect(f.map((x) => x.resource)).toEqual(logicalIds(t, 'AWS::IAM::Role'));
+    expect(f[0].message).toContain('role/<name>');
+  });
+
+  test('aws:PrincipalArn narrowing to one role with ArnEquals is compliant', () => {
+    const result = checkOne(trusting(`arn:aws:iam::${VENDOR_ACCOUNT}:root`, { ArnEquals: { 'aws:PrincipalArn': VENDOR_ROLE } }));
+    expect(result.findings).toEqual([]);
+  });
+
+  test('aws:PrincipalArn with ArnLike and a wildcard does not narrow', () => {
+    const result = checkOne(trusting(`arn:aws:iam::${VENDOR_ACCOUNT}:root`, { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${VENDOR_ACCOUNT}:role/*` } }));
+    expect(ofRule(result, 'XAT3')).toHaveLength(1);
+  });
+
+  test('a role ARN built from parameters is a role ARN', () => {
+    const result = checkOne((s) => {
+      const account = new CfnParameter(s, 'VendorAccount', { type: 'String' });
+      const name = new CfnParameter(s, 'VendorRoleName', { type: 'String' });
+      trusting(Fn.sub('arn:${AWS::Partition}:iam::${VendorAccount}:role/${VendorRoleName}', {}))(s);
+      void account;
+      void name;
+    });
+    expect(result.findings).toEqual([]);
+  });
+
+  test('a parameter for the whole principal needs a role-ARN AllowedPattern', () => {
+    const open = checkOne((s) => {
+      const p = new CfnParameter(s, 'VendorPrincipal', { type: 'String' });
+      trusting(p.valueAsString)(s);
+    });
+    expect(ofRule(open, 'XAT3')[0].message).toMatch(/parameter VendorPrincipal, whose AllowedPattern does not confine it to a role ARN.*acknowledge/);
+    const confined = checkOne((s) => {
+      const p = new CfnParameter(s, 'VendorPrincipal', { type: 'String', allowedPattern: 'arn:aws:iam::\\d{12}:role/[\\w+=,.@-]+' });
+      trusting(p.valueAsString)(s);
+    });
+    expect(confined.findings).toEqual([]);
+  });
+
+  test('an Fn::If between a role and an account root flags the root branch', () => {
+    const t = synth((s) => {
+      const p = new CfnParameter(s, 'Mode', { type: 'String' });
+      const useRole = new CfnCondition(s, 'UseRole', { expression: Fn.conditionEquals(p.valueAsString, 'role') });
+      trusting(Fn.conditionIf(useRole.logicalId, VENDOR_ROLE, `arn:aws:iam::${VENDOR_ACCOUNT}:root`))(s);
+    });
+    const [f] = ofRule(run([t]), 'XAT3');
+    expect(f.message).toContain('when condition UseRole is false');
+  });
+
+  test('unresolvable: a principal from Fn::ImportValue', () => {
+    const result = checkOne(trusting(Fn.importValue('VendorPrincipal')));
+    const [f] = ofRule(result, 'XAT3');
+    expect(f.message).toMatch(/could not be resolved.*Fn::ImportValue VendorPrincipal/);
+    expect(f.message).toContain('CrossAccountTrust-XAT3[Sid-Vendor.Principal0]');
+  });
+
+  test('a principal inside the own account (the stack account) is out of scope', () => {
+    const result = checkOne((s) => goodRole(s, 'Role').assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'], principals: [new iam.AccountRootPrincipal()],
+    })));
+    expect(result.findings).toEqual([]);
+  });
+});

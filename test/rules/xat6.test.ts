@@ -1,0 +1,55 @@
+import { Aws, CfnResource, CustomResource, Fn } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { VENDOR_ACCOUNT, VENDOR_ROLE, checkOne, ofRule } from './fixtures';
+
+function roleWithExternalId(externalId: string) {
+  return checkOne((s) => new iam.Role(s, 'Role', { assumedBy: new iam.ArnPrincipal(VENDOR_ROLE), externalIds: [externalId] }));
+}
+
+describe('XAT6: literal or predictable ExternalId', () => {
+  test('a literal in the template', () => {
+    const f = ofRule(roleWithExternalId('Z3hQ9mVt7LkP2wXr8NcB5yDf4GsJ6aHe'), 'XAT6');
+    expect(f).toHaveLength(1);
+    expect(f[0].findingId).toBe('Statement0');
+    expect(f[0].message).toMatch(/literal of 32 characters/);
+    expect(f[0].message).not.toContain('Z3hQ9mVt7LkP2wXr8NcB5yDf4GsJ6aHe');
+  });
+
+  test.each([
+    ['AWS::AccountId', Aws.ACCOUNT_ID],
+    ['AWS::StackName', Fn.sub('${AWS::StackName}-vendor')],
+    ['AWS::StackId', Fn.select(2, Fn.split('/', Aws.STACK_ID))],
+    ['AWS::Region', Fn.join('-', ['ext', Aws.REGION])],
+  ])('derived from %s', (pseudo, value) => {
+    const f = ofRule(roleWithExternalId(value), 'XAT6');
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toContain(`derives from ${pseudo}`);
+  });
+
+  test('derived from the trusted account id', () => {
+    const f = ofRule(roleWithExternalId(`${VENDOR_ACCOUNT}-${Aws.STACK_NAME}`), 'XAT6');
+    expect(f[0].message).toContain(`the trusted account id ${VENDOR_ACCOUNT}`);
+  });
+
+  test('a custom resource attribute and a dynamic reference are fine', () => {
+    const result = checkOne((s) => {
+      const gen = new CustomResource(s, 'Generator', { serviceToken: 'arn:aws:lambda:eu-west-1:444455556666:function:gen' });
+      new iam.Role(s, 'Role', { assumedBy: new iam.ArnPrincipal(VENDOR_ROLE), externalIds: [gen.getAttString('ExternalId')] });
+      new iam.Role(s, 'Other', { assumedBy: new iam.ArnPrincipal(VENDOR_ROLE), externalIds: ['{{resolve:secretsmanager:vendor-external-id}}'] });
+    });
+    expect(result.findings).toEqual([]);
+  });
+
+  test('the Ref of an ordinary resource is a name, not a random value', () => {
+    const result = checkOne((s) => {
+      const topic = new CfnResource(s, 'Topic', { type: 'AWS::SNS::Topic' });
+      new iam.Role(s, 'Role', { assumedBy: new iam.ArnPrincipal(VENDOR_ROLE), externalIds: [topic.ref] });
+    });
+    expect(ofRule(result, 'XAT6')[0].message).toMatch(/Ref of Topic \(AWS::SNS::Topic\)/);
+  });
+
+  test('unresolvable: an ExternalId from an unknown intrinsic', () => {
+    const f = ofRule(roleWithExternalId(Fn.importValue('SharedExternalId')), 'XAT6');
+    expect(f[0].message).toMatch(/could not be resolved \(Fn::ImportValue SharedExternalId\).*CrossAccountTrust-XAT6\[Statement0\]/);
+  });
+});
