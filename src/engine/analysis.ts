@@ -10,7 +10,6 @@ import { ParamInfo, RValue, SymStr, displaySym, getKey, literalText, stringList 
 
 export const ASSUME_ROLE = 'sts:AssumeRole';
 export const EXTERNAL_ID_KEY = 'sts:ExternalId';
-export const STS_MAX_LENGTH = 1224;
 
 export interface EffectiveOptions {
   readonly minExternalIdLength: number;

@@ -264,16 +264,15 @@ function describe(value: string, bitsPerCharacter: number): EntropyEstimate {
   if (pieces.length === 1) {
     return whole;
   }
-  const split: Segment[] = [];
-  for (const [index, piece] of pieces.entries()) {
-    if (index > 0) {
-      split.push({ length: 1, patternBits: Math.log2(SEPARATOR_CHARACTERS.length), pattern: SEPARATOR_PATTERN });
-    }
-    if (piece.length > 0) {
-      split.push(...matchSegments(piece, bitsPerCharacter));
-    }
-  }
-  const separated = shortest(split, value.length, bitsPerCharacter);
+  // Pieces joined by separators: each separator names which one it is (or that the value ends), and
+  // since pieces hold no separator, a run of arbitrary characters may end at its piece's end without
+  // stating its length.
+  const described = pieces.map((piece) => piece.length === 0 ? { bits: 0, patterns: [] }
+    : shortest(matchSegments(piece, bitsPerCharacter), piece.length, bitsPerCharacter));
+  const separated: EntropyEstimate = {
+    bits: described.reduce((sum, d) => sum + d.bits, 0) + (pieces.length - 1) * Math.log2(SEPARATOR_CHARACTERS.length + 1),
+    patterns: [...new Set(described.flatMap((d) => d.patterns))],
+  };
   return separated.bits < whole.bits ? separated : whole;
 }
 

@@ -1,9 +1,7 @@
 import { randomBytes } from 'crypto';
 import { Token } from 'aws-cdk-lib';
 import { estimateEntropy } from './entropy';
-
-/** One character STS accepts in an ExternalId: letters, digits and `_+=,.@:/-`. */
-const STS_CHARACTER = '[\\w+=,.@:\\/-]';
+import { EXTERNAL_ID_ALLOWED_PATTERN, STS_CHARACTER, STS_MAX_LENGTH, STS_MIN_LENGTH } from '../private/sts';
 
 /**
  * Options of `ExternalId.validate`.
@@ -79,7 +77,8 @@ export interface ExternalIdValidationResult {
  * 2. A pattern costs log2 of zxcvbn's guess count for it, except that a date also names its layout
  *    (log2 28: 14 digit layouts, day and month in either order), a repeated block costs the block's own
  *    estimate plus log2 of its length and of the repeat count, an account id costs log2 100 (the
- *    target's, the vendor's and a few well-known ones), and a separator between pieces costs log2 6.
+ *    target's, the vendor's and a few well-known ones), and, when the pieces are described on their
+ *    own, each separator costs log2 7 (which of the six it is, or the end of the value).
  *    A run of arbitrary characters costs its length times log2 of the value's character set size:
  *    16 for hexadecimal (digits and `a-f` of one case, separators aside), otherwise the sum of the
  *    classes present (lowercase 26, uppercase 26, digits 10, the STS symbols 9, anything else 33).
@@ -87,7 +86,8 @@ export interface ExternalIdValidationResult {
  *    undercounts machine-random strings (a random 32-digit hexadecimal string would get 106 bits
  *    instead of 128).
  * 3. The description also names each segment's kind (log2 of the 10 kinds, about 3.3 bits a segment)
- *    and the length of every run of arbitrary characters but one (log2 of the value's length each).
+ *    and the length of every run of arbitrary characters but one (log2 of the value's length each;
+ *    when the pieces between separators are described on their own, one run per piece is free).
  *    These costs keep coincidences out of random values: a year, a date or a short word inside random
  *    characters saves fewer bits than it takes to say what and where it is.
  * 4. Any pattern may instead be treated as arbitrary characters; the estimate is the shortest of all
@@ -114,16 +114,16 @@ export interface ExternalIdValidationResult {
  */
 export class ExternalId {
   /** Shortest ExternalId STS accepts. */
-  public static readonly STS_MIN_LENGTH = 2;
+  public static readonly STS_MIN_LENGTH = STS_MIN_LENGTH;
 
   /** Longest ExternalId STS accepts. */
-  public static readonly STS_MAX_LENGTH = 1224;
+  public static readonly STS_MAX_LENGTH = STS_MAX_LENGTH;
 
   /**
    * CloudFormation `AllowedPattern` (a Java regular expression matched against the whole value) for the
    * characters STS accepts in an ExternalId: letters, digits and `_+=,.@:/-`.
    */
-  public static readonly ALLOWED_PATTERN = `^${STS_CHARACTER}+$`;
+  public static readonly ALLOWED_PATTERN = EXTERNAL_ID_ALLOWED_PATTERN;
 
   /** Default minimum length of `validate`. */
   public static readonly DEFAULT_MIN_LENGTH = 32;

@@ -3,6 +3,7 @@ import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-n
 import { IConstruct } from 'constructs';
 import { check, validateOptions } from '../engine';
 import { CheckOptions, Finding, TemplateError } from '../engine/types';
+import { STS_MAX_LENGTH } from '../private/sts';
 import { ALL_RULES } from '../rules';
 
 /**
@@ -174,8 +175,8 @@ function toOptions(props: CrossAccountTrustChecksProps): CheckOptions {
     internalAccounts: props.internalAccounts,
   };
   const problems = validateOptions(options);
-  if (props.minExternalIdLength !== undefined && props.minExternalIdLength > 1224) {
-    problems.push(`minExternalIdLength must be at most 1224 (the STS limit), received ${props.minExternalIdLength}`);
+  if (props.minExternalIdLength !== undefined && props.minExternalIdLength > STS_MAX_LENGTH) {
+    problems.push(`minExternalIdLength must be at most ${STS_MAX_LENGTH} (the STS limit), received ${props.minExternalIdLength}`);
   }
   if (problems.length > 0) {
     throw new Error(`CrossAccountTrustChecks: ${problems.join('; ')}`);

@@ -1,9 +1,9 @@
 import { externalIdUsages } from './helpers';
-import { STS_MAX_LENGTH } from '../engine/analysis';
 import { patternConfinedToStsCharset } from '../engine/principals';
 import { Rule, RuleFinding } from '../engine/rule';
 import { parameterPath } from '../engine/template';
 import { ParamInfo } from '../engine/values';
+import { EXTERNAL_ID_ALLOWED_PATTERN, STS_MAX_LENGTH } from '../private/sts';
 
 /** What is wrong with the constraints of an ExternalId parameter. */
 export function parameterProblems(p: ParamInfo, minLength: number): string[] {
@@ -26,7 +26,7 @@ export const XAT5: Rule = {
     + 'knows it and can replay it. A short value can be guessed. STS accepts 2 to 1224 characters of [\\w+=,.@:/-]; IAM accepts a trust '
     + 'condition STS will never send, which silently makes the role unusable, so the parameter must reject such values at deploy time.',
   fix: 'Declare the parameter with no Default, "MinLength": 32 (or the configured minimum), "MaxLength": 1224 and '
-    + '"AllowedPattern": "[\\\\w+=,.@:/-]*" (the ExternalIdParameter construct of this library does).',
+    + `"AllowedPattern": ${JSON.stringify(EXTERNAL_ID_ALLOWED_PATTERN)} (the ExternalIdParameter construct of this library does).`,
   check(app) {
     const out: RuleFinding[] = [];
     const min = app.options.minExternalIdLength;
@@ -40,7 +40,7 @@ export const XAT5: Rule = {
           findingId: `Parameter-${param.name}`,
           path: parameterPath(u.resource.template, param.name),
           message: `The ExternalId of ${u.trust.statement.name} comes from parameter ${param.name}: ${problems.join('; ')}. Declare it with no `
-            + `Default, "MinLength": ${min}, "MaxLength": ${STS_MAX_LENGTH} and "AllowedPattern": "[\\\\w+=,.@:/-]*".`,
+            + `Default, "MinLength": ${min}, "MaxLength": ${STS_MAX_LENGTH} and "AllowedPattern": ${JSON.stringify(EXTERNAL_ID_ALLOWED_PATTERN)}.`,
         });
       }
     }

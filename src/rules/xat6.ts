@@ -1,6 +1,15 @@
 import { externalIdUsages } from './helpers';
 import { Rule, RuleFinding, acknowledgeHint } from '../engine/rule';
 import { literalText } from '../engine/values';
+import { estimateEntropy } from '../external-id/entropy';
+
+/** How guessable a literal is, with the estimator of ExternalId.validate (which the CDK constructs apply too). */
+function strength(value: string, minBits: number): string {
+  const bits = Math.floor(estimateEntropy(value).bits);
+  return bits < minBits
+    ? `and its estimated entropy of ${bits} bits is below the minimum of ${minBits}, so it can also be guessed`
+    : `even though its estimated entropy of ${bits} bits would make it hard to guess`;
+}
 
 export const XAT6: Rule = {
   id: 'XAT6',
@@ -18,7 +27,9 @@ export const XAT6: Rule = {
       const s = u.source;
       const issues: string[] = [];
       if (s.literal) {
-        issues.push(`it is a literal of ${literalText(s.value)!.length} characters written in the template, so everyone who reads the template knows it`);
+        const text = literalText(s.value)!;
+        issues.push(`it is a literal of ${text.length} characters written in the template, so everyone who reads the template knows it`
+          + `, ${strength(text, app.options.minExternalIdEntropyBits)}`);
       }
       if (s.predictable.length > 0) {
         issues.push(`it derives from ${[...new Set(s.predictable)].join(', ')}, which anyone who knows the account or stack can compute`);

@@ -15,6 +15,17 @@ describe('XAT6: literal or predictable ExternalId', () => {
     expect(f[0].message).not.toContain('Z3hQ9mVt7LkP2wXr8NcB5yDf4GsJ6aHe');
   });
 
+  test('the message judges a literal with the ExternalId.validate estimator and the configured minimum', () => {
+    const strong = ofRule(roleWithExternalId('Z3hQ9mVt7LkP2wXr8NcB5yDf4GsJ6aHe'), 'XAT6')[0];
+    expect(strong.message).toMatch(/even though its estimated entropy of \d+ bits would make it hard to guess/);
+    const weak = ofRule(roleWithExternalId('acme-external-id-2024-customer-00'), 'XAT6')[0];
+    expect(weak.message).toMatch(/its estimated entropy of \d+ bits is below the minimum of 112, so it can also be guessed/);
+    const demanding = ofRule(checkOne((s) => new iam.Role(s, 'Role', {
+      assumedBy: new iam.ArnPrincipal(VENDOR_ROLE), externalIds: ['Z3hQ9mVt7LkP2wXr8NcB5yDf4GsJ6aHe'],
+    }), { minExternalIdEntropyBits: 400 }), 'XAT6')[0];
+    expect(demanding.message).toMatch(/below the minimum of 400/);
+  });
+
   test.each([
     ['AWS::AccountId', Aws.ACCOUNT_ID],
     ['AWS::StackName', Fn.sub('${AWS::StackName}-vendor')],
