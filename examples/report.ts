@@ -1,13 +1,18 @@
 // The main job: synthesize every example app into examples/cdk.out/<example>/ and print, per stack,
-// the roles it creates and what trusts what.
+// the roles it creates, what trusts what, and the CrossAccountTrust pack's findings. Exits non-zero
+// when an example does not behave as documented: the vendor and customer examples must pass the
+// pack, the platform example's unsafe stack must fail it and its safe stack must pass.
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { buildCustomerApp } from './customer-stack';
+import { buildPlatformApp } from './platform-app';
 import { buildVendorApp } from './vendor-app';
+import { CrossAccountTrustChecks } from '../src';
 
-const EXAMPLES: Array<{ name: string; build: (app: App) => App }> = [
-  { name: 'vendor-app', build: buildVendorApp },
-  { name: 'customer-stack', build: buildCustomerApp },
+const EXAMPLES: Array<{ name: string; build: (app: App) => App; unsafeStacks: string[] }> = [
+  { name: 'vendor-app', build: buildVendorApp, unsafeStacks: [] },
+  { name: 'customer-stack', build: buildCustomerApp, unsafeStacks: [] },
+  { name: 'platform-app', build: buildPlatformApp, unsafeStacks: ['PlatformLegacy'] },
 ];
 
 function show(value: unknown): string {
@@ -19,6 +24,11 @@ function show(value: unknown): string {
   }
   if (value && typeof value === 'object' && 'Fn::GetAtt' in value) return `{GetAtt ${(value as { 'Fn::GetAtt': string[] })['Fn::GetAtt'].join('.')}}`;
   return JSON.stringify(value);
+}
+
+/** ExternalIds are not printed: a literal one is already a finding, no need to spread it further. */
+function conditionValue(key: string, value: unknown): string {
+  return key.toLowerCase() === 'sts:externalid' && typeof value === 'string' ? `(a literal of ${value.length} characters)` : show(value);
 }
 
 function list<T>(value: T | T[] | undefined): T[] {
@@ -34,7 +44,7 @@ function describeStack(template: any, stackName: string): string[] {
     for (const statement of list<any>(props.AssumeRolePolicyDocument?.Statement)) {
       const principals = Object.entries<any>(statement.Principal ?? {}).flatMap(([kind, v]) => list(v).map((p) => `${kind} ${show(p)}`));
       const conditions = Object.entries<any>(statement.Condition ?? {})
-        .flatMap(([op, keys]) => Object.entries<any>(keys).map(([key, v]) => `${op} ${key} = ${show(v)}`));
+        .flatMap(([op, keys]) => Object.entries<any>(keys).map(([key, v]) => `${op} ${key} = ${conditionValue(key, v)}`));
       lines.push(`      trusted by ${principals.join(', ')}${conditions.length ? ` when ${conditions.join(' and ')}` : ' with no condition'}`);
     }
     for (const policy of list<any>(props.Policies)) {
@@ -53,12 +63,40 @@ function describeStack(template: any, stackName: string): string[] {
   return lines;
 }
 
+/** The pack's findings per stack path (acknowledged ones are left out, as at synth). */
+function packFindings(app: App): Map<string, string[]> {
+  const byStack = new Map<string, string[]>();
+  for (const violation of new CrossAccountTrustChecks(app).validateScope(app).violations) {
+    for (const resource of violation.violatingResources) {
+      const stack = resource.constructPath?.split('/')[0] ?? '?';
+      const where = resource.constructPath?.split('/').slice(1).join('/') ?? resource.resourceLogicalId;
+      byStack.set(stack, [...(byStack.get(stack) ?? []),
+        `      ${violation.ruleName} ${violation.severity} at ${where}: ${violation.description}`]);
+    }
+  }
+  return byStack;
+}
+
+const surprises: string[] = [];
 for (const example of EXAMPLES) {
   const outdir = path.join(__dirname, 'cdk.out', example.name);
   const app = example.build(new App({ outdir }));
+  console.log(`\n${example.name} -> ${path.relative(process.cwd(), outdir)}`);
   const assembly = app.synth();
-  console.log(`${example.name} -> ${path.relative(process.cwd(), outdir)}`);
+  const findings = packFindings(app);
   for (const stack of app.node.children.filter(Stack.isStack)) {
     console.log(describeStack(assembly.getStackByName(stack.stackName).template, stack.stackName).join('\n'));
+    const lines = findings.get(stack.node.path) ?? [];
+    const expectUnsafe = example.unsafeStacks.includes(stack.stackName);
+    console.log(lines.length === 0 ? '    CrossAccountTrust pack: no findings' : `    CrossAccountTrust pack: ${lines.length} finding(s)${expectUnsafe ? ' (this stack is unsafe on purpose)' : ''}`);
+    if (lines.length > 0) console.log(lines.join('\n'));
+    if (expectUnsafe !== (lines.length > 0)) {
+      surprises.push(`${example.name}/${stack.stackName}: expected ${expectUnsafe ? 'findings' : 'no findings'}, got ${lines.length}`);
+    }
   }
 }
+
+// The platform example's synth fails on purpose (aws-cdk-lib sets process.exitCode when a validation
+// plugin reports errors); the job's outcome is whether every example behaved as documented.
+process.exitCode = surprises.length > 0 ? 1 : 0;
+console.log(surprises.length > 0 ? `\nExamples that did not behave as documented:\n  ${surprises.join('\n  ')}` : '\nEvery example behaved as documented.');
