@@ -84,6 +84,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/.ci/'] },
 });
 
+// examples/ and scripts/ are compiled by test/tsconfig.json, which the project service does not look
+// for outside test/; lint them against the default project instead.
+project.eslint?.allowDefaultProjectFiles('examples/*.ts', 'scripts/*.ts');
+
 // The main job: synthesize every example app and print what trusts what.
 project.addTask('examples', {
   description: 'Synthesize every example under examples/ and print the roles, their trust and the rule pack report',
