@@ -84,6 +84,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/.ci/'] },
 });
 
+// `npx projen build` is the README's test command and must work on any machine with Node.js; the
+// other languages need their toolchains and registries, so they are packaged on request only
+// (`npx projen package-all`), not as part of every build.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
 // examples/ and scripts/ are compiled by test/tsconfig.json, which the project service does not look
 // for outside test/; lint them against the default project instead.
 project.eslint?.allowDefaultProjectFiles('examples/*.ts', 'scripts/*.ts');
