@@ -35,6 +35,7 @@ const TABLE: Array<[string, string, Expectation]> = [
   ['l33t password repeated', 'P@ssw0rdP@ssw0rdP@ssw0rdP@ssw0rd', [ENTROPY]],
   ['a passphrase with separators', 'correct-horse-battery-staple-correct-horse', [entropy(/dictionary word/)]],
   ['words, an account id and a year', 'customer-123456789012-external-id-2024', [entropy(/AWS account id/)]],
+  ['a vendor template of words, a year and a number', 'acme-external-id-2024-customer-00', [entropy(/dictionary word/)]],
   // AWS account ids
   ['an account id', '123456789012', [TOO_SHORT, entropy(/AWS account id/)]],
   ['an account id twice', '123456789012-123456789012', [TOO_SHORT, ENTROPY]],
