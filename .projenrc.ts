@@ -101,6 +101,9 @@ project.addTask('examples', {
   receiveArgs: true,
 });
 
+// jsii writes lib/ without the executable bit; npx runs the bin from a local checkout as it is.
+project.postCompileTask.exec('chmod +x lib/cli/main.js');
+
 project.addTask('rules-md', {
   description: 'Regenerate RULES.md from the rule metadata in src/rules (a test fails when it drifts)',
   exec: 'ts-node --project test/tsconfig.json scripts/rules-md.ts',

@@ -1,0 +1,45 @@
+/**
+ * Acknowledgements recorded in a CDK cloud assembly, so that checking cdk.out agrees with the rule pack at
+ * synth time. `Validations.of(scope).acknowledge({ id, reason })` writes `aws:cdk:acknowledged-rules`
+ * metadata on `scope`; as in the pack, `CrossAccountTrust-XAT3` covers every XAT3 finding of the resources
+ * under `scope` and `CrossAccountTrust-XAT3[<finding id>]` one finding.
+ */
+
+const ACKNOWLEDGED_RULES = 'aws:cdk:acknowledged-rules';
+const LOGICAL_ID = 'aws:cdk:logicalId';
+const PACK_NAME = 'CrossAccountTrust';
+
+/** The reason a finding was acknowledged with, or undefined when it was not. */
+export type AcknowledgementLookup = (finding: { readonly resource: string; readonly rule: string; readonly findingId: string }) => string | undefined;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Reads the metadata of one stack artifact (construct path to metadata entries, as in `<stack>.metadata.json`).
+ * Without `aws:cdk:logicalId` entries (path metadata turned off) no finding can be placed, so none is acknowledged.
+ */
+export function acknowledgementsFrom(metadata: Record<string, unknown>): AcknowledgementLookup | undefined {
+  const constructPath = new Map<string, string>();
+  const acknowledged: Array<{ readonly path: string; readonly id: string; readonly reason: string }> = [];
+  for (const [path, entries] of Object.entries(metadata)) {
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries) {
+      if (!isObject(entry)) continue;
+      if (entry.type === LOGICAL_ID && typeof entry.data === 'string') constructPath.set(entry.data, path);
+      if (entry.type === ACKNOWLEDGED_RULES && isObject(entry.data)) {
+        // Validations.acknowledge() stores ids with the prefix of the validation source that routes them.
+        for (const [id, reason] of Object.entries(entry.data)) acknowledged.push({ path, id: id.replace(/^annotation::/i, ''), reason: String(reason) });
+      }
+    }
+  }
+  if (acknowledged.length === 0) return undefined;
+  return ({ resource, rule, findingId }) => {
+    // A StackSet's inner resources are acknowledged on the StackSet.
+    const path = constructPath.get(resource.split('/')[0]);
+    if (path === undefined) return undefined;
+    const ids = [`${PACK_NAME}-${rule}`, `${PACK_NAME}-${rule}[${findingId}]`];
+    return acknowledged.find((a) => (path === a.path || path.startsWith(`${a.path}/`)) && ids.includes(a.id))?.reason;
+  };
+}

@@ -1,0 +1,42 @@
+import { Report, ReportFinding } from './report';
+
+function finding(f: ReportFinding) {
+  return {
+    file: f.file,
+    resource: f.resource,
+    rule: f.rule,
+    level: f.level,
+    message: f.message,
+    findingId: f.findingId,
+    ...(f.line !== undefined ? { line: f.line } : {}),
+    ...(f.stack !== undefined ? { stack: f.stack } : {}),
+  };
+}
+
+/**
+ * The stable JSON shape documented in the README: `version`, `findings` (file, resource, rule, level, message),
+ * `errors` (file, message) and `summary` (files, skipped, resources, findings). The rest is extra: `findingId`,
+ * `line` and `stack` of findings, `resource` of errors, the `acknowledged` findings of a cloud assembly and their count.
+ */
+export function formatJson(report: Report, version: string): string {
+  const output = {
+    version,
+    findings: report.findings.map(finding),
+    errors: report.errors.map((e) => ({
+      file: e.file,
+      message: e.message,
+      ...(e.resource !== undefined ? { resource: e.resource } : {}),
+      ...(e.line !== undefined ? { line: e.line } : {}),
+      ...(e.stack !== undefined ? { stack: e.stack } : {}),
+    })),
+    summary: {
+      files: report.summary.files,
+      skipped: report.summary.skipped,
+      resources: report.summary.resources,
+      findings: report.summary.findings,
+      acknowledged: report.summary.acknowledged,
+    },
+    acknowledged: report.acknowledged.map((f) => ({ ...finding(f), reason: f.reason })),
+  };
+  return `${JSON.stringify(output, null, 2)}\n`;
+}

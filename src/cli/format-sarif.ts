@@ -1,0 +1,91 @@
+/**
+ * SARIF 2.1.0 for GitHub code scanning (and any other SARIF viewer): one rule descriptor per XAT rule from
+ * the rule metadata, one result per finding, and the inputs that could not be checked as notifications.
+ */
+import { createHash } from 'crypto';
+import type { Location, Log, Notification, ReportingDescriptor, Result } from 'sarif';
+import { PackageInfo } from './package-info';
+import { Report, ReportError } from './report';
+import { ALL_RULES } from '../rules';
+
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+/**
+ * GitHub ranks security alerts by `security-severity` (7.0-8.9 is "high", 4.0-6.9 "medium"); without it every
+ * alert shows as a plain error or warning.
+ */
+const SECURITY_SEVERITY = { error: '8.0', warning: '5.0' } as const;
+
+function ruleDescriptor(rule: (typeof ALL_RULES)[number]): ReportingDescriptor {
+  return {
+    id: rule.id,
+    name: `CrossAccountTrust-${rule.id}`,
+    shortDescription: { text: rule.cause },
+    fullDescription: { text: rule.explanation },
+    help: {
+      text: `${rule.fix}\n\n${rule.explanation}`,
+      markdown: `**Fix:** ${rule.fix}\n\n**Why:** ${rule.explanation}`,
+    },
+    defaultConfiguration: { level: rule.level },
+    properties: { 'tags': ['security', 'iam', 'cross-account'], 'security-severity': SECURITY_SEVERITY[rule.level] },
+  };
+}
+
+/** A relative path as a URI reference: each segment percent-encoded (spaces, `#`, `%`), the separators kept. */
+function uriReference(relativePath: string): string {
+  return relativePath.split('/').map(encodeURIComponent).join('/');
+}
+
+/** Stable across edits that move the finding to another line, so code scanning keeps tracking the same alert. */
+function fingerprint(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex');
+}
+
+function errorLocation(e: ReportError): Location[] | undefined {
+  if (e.uri === undefined) return undefined;
+  const region = e.line !== undefined ? { region: { startLine: e.line } } : {};
+  return [{ physicalLocation: { artifactLocation: { uri: uriReference(e.uri) }, ...region } }];
+}
+
+export function formatSarif(report: Report, pkg: PackageInfo): string {
+  const ruleIndex = new Map(ALL_RULES.map((r, i) => [r.id, i]));
+  const results: Result[] = report.findings.map((f) => ({
+    ruleId: f.rule,
+    ruleIndex: ruleIndex.get(f.rule),
+    level: f.level,
+    message: { text: f.message },
+    locations: [{
+      physicalLocation: { artifactLocation: { uri: uriReference(f.uri) }, region: { startLine: f.line ?? 1 } },
+      logicalLocations: [{ name: f.resource, fullyQualifiedName: f.stack !== undefined ? `${f.stack}/${f.resource}` : f.resource, kind: 'resource' }],
+    }],
+    partialFingerprints: { 'crossAccountTrustFinding/v1': fingerprint(f.rule, f.uri, f.resource, f.findingId) },
+    properties: { findingId: f.findingId, ...(f.stack !== undefined ? { stack: f.stack } : {}) },
+  }));
+  const notifications: Notification[] = report.errors.map((e) => {
+    const locations = errorLocation(e);
+    return {
+      level: 'error',
+      message: { text: `${e.file}: ${e.resource !== undefined ? `${e.resource}: ` : ''}${e.message}` },
+      ...(locations ? { locations } : {}),
+    };
+  });
+  const log: Log = {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'cross-account-trust',
+          version: pkg.version,
+          semanticVersion: pkg.version,
+          ...(pkg.repositoryUrl ? { informationUri: pkg.repositoryUrl } : {}),
+          rules: ALL_RULES.map(ruleDescriptor),
+        },
+      },
+      invocations: [{ executionSuccessful: report.errors.length === 0, toolExecutionNotifications: notifications }],
+      columnKind: 'utf16CodeUnits',
+      results,
+    }],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+import { EXIT_USAGE_OR_INPUT, run } from './run';
+
+// A reader that stops early (`| head`) closes the pipe: stop quietly with the run's exit code instead of a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode);
+  process.stderr.write(`error: cannot write the report to stdout (${e.message})\n`);
+  process.exit(EXIT_USAGE_OR_INPUT);
+});
+
+// exitCode rather than process.exit(): a large report piped to another process is flushed before exiting.
+process.exitCode = run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });

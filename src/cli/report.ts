@@ -1,0 +1,54 @@
+/** What one `check` run found, independent of the output format. */
+import { Level } from '../engine';
+
+export interface ReportFinding {
+  /** The template's path as given on the command line or found under a directory (a stack's template file for a cloud assembly). */
+  readonly file: string;
+  /** `file` relative to the working directory with forward slashes (SARIF artifact locations). */
+  readonly uri: string;
+  /** The CloudFormation stack name, for a template of a cloud assembly. */
+  readonly stack?: string;
+  readonly resource: string;
+  readonly rule: string;
+  readonly level: Level;
+  readonly message: string;
+  readonly findingId: string;
+  /** 1-based line of the offending node, when lines were asked for. */
+  readonly line?: number;
+}
+
+/** A finding acknowledged in the CDK app (`Validations.of(scope).acknowledge(...)`): reported apart, never failing the run. */
+export interface AcknowledgedFinding extends ReportFinding {
+  readonly reason: string;
+}
+
+export interface ReportError {
+  readonly file: string;
+  /** Undefined for a problem of the engine itself, which is about no file. */
+  readonly uri?: string;
+  readonly stack?: string;
+  /** The resource the error is about (a StackSet whose body could not be read), when there is one. */
+  readonly resource?: string;
+  readonly message: string;
+  readonly line?: number;
+  /** `input`: the file could not be read or parsed; `check`: it parsed but the engine could not analyse all of it. */
+  readonly kind: 'input' | 'check';
+}
+
+export interface ReportSummary {
+  /** Templates read (those that failed to parse included). */
+  readonly files: number;
+  /** Files found under a directory that are not CloudFormation templates. */
+  readonly skipped: number;
+  /** Resources looked at, StackSet inner resources included. */
+  readonly resources: number;
+  readonly findings: number;
+  readonly acknowledged: number;
+}
+
+export interface Report {
+  readonly findings: ReportFinding[];
+  readonly acknowledged: AcknowledgedFinding[];
+  readonly errors: ReportError[];
+  readonly summary: ReportSummary;
+}

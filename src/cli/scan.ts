@@ -1,0 +1,141 @@
+/**
+ * One run of `check`: discover the templates, read and parse each, and hand all of them to the engine
+ * in one call (XAT7 compares ExternalIds across every file of the run).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { discover, TemplateTarget } from './discover';
+import { AcknowledgedFinding, Report, ReportError, ReportFinding } from './report';
+import { CheckOptions, TemplateInput, check } from '../engine';
+import {
+  MAX_TEMPLATE_BYTES, ParsedTemplate, TemplateParseError, decodeTemplateText, describeNonTemplate, isCloudFormationTemplate,
+  looksLikeTemplate, parseTemplate, parseTemplateBody,
+} from '../template/parse';
+
+export interface ScanOptions {
+  /** Paths are resolved against it and SARIF locations are relative to it. */
+  readonly cwd: string;
+  /** The own account of every template, overriding the environments of a cloud assembly. */
+  readonly account?: string;
+  readonly check: Omit<CheckOptions, 'parseTemplateBody'>;
+  /** Find the line of every finding (reads each file with findings a second time). */
+  readonly withLines: boolean;
+}
+
+type Loaded =
+  | { readonly kind: 'template'; readonly parsed: ParsedTemplate }
+  | { readonly kind: 'skipped' }
+  | { readonly kind: 'error'; readonly message: string; readonly line?: number };
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** Reads one file. Files found under a directory that are not templates are skipped; named ones are errors. */
+function load(target: TemplateTarget): Loaded {
+  const notTemplate = (problem: string, line?: number): Loaded => (target.explicit ? { kind: 'error', message: problem, line } : { kind: 'skipped' });
+  let bytes: Buffer;
+  try {
+    const stat = fs.statSync(target.absolutePath);
+    // A device or a pipe (/dev/zero, /dev/stdin) may never end.
+    if (!stat.isFile()) return { kind: 'error', message: 'the path is not a regular file; expected a template file, a directory or a CDK cloud assembly' };
+    const size = stat.size;
+    if (size > MAX_TEMPLATE_BYTES) {
+      return notTemplate(`the file is ${megabytes(size)}; files above ${megabytes(MAX_TEMPLATE_BYTES)} are not read (CloudFormation accepts templates of at most 1 MB)`);
+    }
+    bytes = fs.readFileSync(target.absolutePath);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { kind: 'error', message: code === 'ENOENT' ? 'the file does not exist' : `the file cannot be read (${message(e)})` };
+  }
+  let text: string;
+  try {
+    text = decodeTemplateText(bytes);
+  } catch (e) {
+    return notTemplate(message(e));
+  }
+  let parsed: ParsedTemplate;
+  try {
+    parsed = parseTemplate(text);
+  } catch (e) {
+    const line = e instanceof TemplateParseError ? e.line : undefined;
+    const problem = e instanceof TemplateParseError ? e.message : `the file could not be parsed: ${message(e)}`;
+    return target.explicit || looksLikeTemplate(text) ? { kind: 'error', message: problem, line } : { kind: 'skipped' };
+  }
+  if (!isCloudFormationTemplate(parsed.template)) return notTemplate(describeNonTemplate(parsed.template));
+  return { kind: 'template', parsed };
+}
+
+/** Scans `paths` and returns what was found; never throws for a bad input (it becomes an error entry). */
+export function scan(paths: readonly string[], options: ScanOptions): Report {
+  const uriOf = (absolutePath: string) => path.relative(options.cwd, absolutePath).split(path.sep).join('/');
+  const discovery = discover(paths, options.cwd);
+  const errors: ReportError[] = discovery.errors.map((e) => ({ file: e.file, uri: uriOf(e.absolutePath), message: e.message, kind: 'input' }));
+  const where = (target: TemplateTarget) => ({
+    file: target.file,
+    uri: uriOf(target.absolutePath),
+    ...(target.stack ? { stack: target.stack } : {}),
+  });
+  const templates = new Map<string, { target: TemplateTarget; parsed: ParsedTemplate }>();
+  const inputs: TemplateInput[] = [];
+  let files = 0;
+  let skipped = 0;
+  for (const target of discovery.targets) {
+    const loaded = load(target);
+    if (loaded.kind === 'skipped') {
+      skipped++;
+      continue;
+    }
+    files++;
+    if (loaded.kind === 'error') {
+      errors.push({ ...where(target), message: loaded.message, ...(loaded.line ? { line: loaded.line } : {}), kind: 'input' });
+      continue;
+    }
+    templates.set(target.file, { target, parsed: loaded.parsed });
+    inputs.push({ source: target.file, template: loaded.parsed.template, account: options.account ?? target.account });
+  }
+
+  const result = check(inputs, { ...options.check, parseTemplateBody });
+  const findings: ReportFinding[] = [];
+  const acknowledged: AcknowledgedFinding[] = [];
+  for (const f of result.findings) {
+    // The engine reports findings only for the inputs it was given.
+    const { target, parsed } = templates.get(f.source)!;
+    const line = options.withLines ? parsed.lineOf(f.path) : undefined;
+    const finding: ReportFinding = {
+      ...where(target),
+      resource: f.resource,
+      rule: f.ruleId,
+      level: f.level,
+      message: f.message,
+      findingId: f.findingId,
+      ...(line ? { line } : {}),
+    };
+    const reason = target.acknowledgements?.(finding);
+    if (reason === undefined) findings.push(finding);
+    else acknowledged.push({ ...finding, reason });
+  }
+  for (const e of result.errors) {
+    const t = templates.get(e.source);
+    // An inner resource of a StackSet is located at its StackSet, the outermost part of its id.
+    const line = t && e.resource && options.withLines ? t.parsed.lineOf(['Resources', e.resource.split('/')[0]]) : undefined;
+    errors.push({
+      // The engine's own problems ('(rules)', '(engine)') are about no file.
+      ...(t ? where(t.target) : { file: e.source }),
+      ...(e.resource ? { resource: e.resource } : {}),
+      message: e.message,
+      ...(line ? { line } : {}),
+      kind: 'check',
+    });
+  }
+  return {
+    findings,
+    acknowledged,
+    errors,
+    summary: { files, skipped, resources: result.resources, findings: findings.length, acknowledged: acknowledged.length },
+  };
+}

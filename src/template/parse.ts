@@ -1,0 +1,263 @@
+/**
+ * Reads the text of a CloudFormation template, JSON or YAML, into the long intrinsic form the engine
+ * reads, with the bounds a checker of untrusted files needs (size, nesting, alias expansion) and the
+ * line of any node for reports. JSON goes through the YAML parser too: JSON is YAML 1.2, and one parser
+ * gives both formats the same node ranges and the same duplicate-key check.
+ */
+import {
+  Composer, CST, Document, LineCounter, Parser, ScalarTag, Tags, YAMLError, isAlias, isMap, isNode, isScalar, isSeq, visit,
+} from 'yaml';
+import { CLOUDFORMATION_TAGS } from './tags';
+
+/** Files above this size are not read; CloudFormation itself accepts templates of at most 1 MB. */
+export const MAX_TEMPLATE_BYTES = 50 * 1024 * 1024;
+/** Real templates nest a few dozen levels at most; the bound keeps every recursive walk far from the stack limit. */
+export const MAX_NESTING_DEPTH = 200;
+/** Bounds the expansion of YAML aliases (a "billion laughs" file expands a few lines into gigabytes). */
+export const MAX_ALIAS_COUNT = 100;
+
+/** A template that could not be read; the message says what was found and what is expected. */
+export class TemplateParseError extends Error {
+  constructor(message: string, public readonly line?: number) {
+    super(message);
+    this.name = 'TemplateParseError';
+  }
+}
+
+export type TemplatePath = ReadonlyArray<string | number>;
+
+export interface ParsedTemplate {
+  /** The template with every short-form tag in its long form (`{ "Fn::Sub": ... }`). */
+  readonly template: unknown;
+  /**
+   * The 1-based line of the deepest node on `path` (keys from the template root) that exists.
+   * The syntax tree is rebuilt on first use, so that the tree of a large template is not kept alive by every caller.
+   */
+  lineOf(path: TemplatePath): number;
+}
+
+/**
+ * CloudFormation reads YAML 1.1 integers, where an unquoted number with a leading zero and only the
+ * digits 0-7 is octal: an account id written `012345670123` deploys as 1402433619. The template is
+ * checked as CloudFormation would deploy it.
+ */
+const YAML11_OCTAL: ScalarTag = {
+  tag: 'tag:yaml.org,2002:int',
+  default: true,
+  format: 'OCT',
+  test: /^[-+]?0[0-7]+$/,
+  resolve: (text: string) => parseInt(text, 8),
+};
+
+const COMPOSE_OPTIONS = {
+  // YAML 1.2 core schema: `Version: 2012-10-17` is a string, `yes`/`no` are strings, as CloudFormation reads them.
+  version: '1.2' as const,
+  schema: 'core',
+  customTags: (core: Tags) => [YAML11_OCTAL, ...core, ...CLOUDFORMATION_TAGS],
+  stringKeys: true,
+  // The built-in check compares every pair of keys of a mapping, quadratic in a template's Resources; see checkDuplicateKeys().
+  uniqueKeys: false,
+};
+
+function position(lines: LineCounter, offset: number): { line: number; col: number } {
+  const p = lines.linePos(offset);
+  return { line: Math.max(p.line, 1), col: Math.max(p.col, 1) };
+}
+
+function yamlError(e: YAMLError, lines: LineCounter): TemplateParseError {
+  const { line, col } = position(lines, e.pos[0]);
+  const unresolved = /^Unresolved tag: (.*)$/.exec(e.message);
+  if (unresolved) {
+    return new TemplateParseError(
+      `unknown tag ${unresolved[1]} at line ${line}, column ${col}; expected a CloudFormation short form such as !Ref, !Sub or !GetAtt, or the long form ("Fn::...")`,
+      line,
+    );
+  }
+  return new TemplateParseError(`invalid YAML or JSON at line ${line}, column ${col}: ${e.message.split('\n')[0]}`, line);
+}
+
+/** Fails on collections nested deeper than the bound, before the (recursive) composer sees them. */
+function checkNesting(tokens: readonly CST.Token[], lines: LineCounter): void {
+  for (const token of tokens) {
+    if (token.type !== 'document') continue;
+    let deepest: CST.CollectionItem | undefined;
+    CST.visit(token, (item, path) => {
+      if (path.length <= MAX_NESTING_DEPTH) return undefined;
+      deepest = item;
+      return visit.BREAK;
+    });
+    if (deepest) {
+      const at = deepest.value ?? deepest.key ?? deepest.start[0];
+      const line = at && 'offset' in at ? position(lines, at.offset).line : undefined;
+      throw new TemplateParseError(
+        `values are nested more than ${MAX_NESTING_DEPTH} levels deep${line ? ` (at line ${line})` : ''}; templates nest far less, so it was not read`,
+        line,
+      );
+    }
+  }
+}
+
+function keyText(key: unknown): string {
+  return isScalar(key) ? String(key.value) : String(key);
+}
+
+function lineOfNode(node: unknown, lines: LineCounter): number | undefined {
+  return isNode(node) && node.range ? position(lines, node.range[0]).line : undefined;
+}
+
+/** CloudFormation rejects a template with a key twice in one mapping; YAML parsers silently keep the last. */
+function checkDuplicateKeys(doc: Document.Parsed, lines: LineCounter): void {
+  visit(doc, {
+    Map(_, map) {
+      const firstLine = new Map<string, number | undefined>();
+      for (const pair of map.items) {
+        const key = keyText(pair.key);
+        const line = lineOfNode(pair.key, lines);
+        if (firstLine.has(key)) {
+          const first = firstLine.get(key);
+          throw new TemplateParseError(
+            `duplicate key ${JSON.stringify(key)}${line ? ` at line ${line}` : ''}${first ? ` (first at line ${first})` : ''}; CloudFormation rejects a mapping with the same key twice`,
+            line,
+          );
+        }
+        firstLine.set(key, line);
+      }
+      return undefined;
+    },
+  });
+}
+
+function compose(text: string): { doc: Document.Parsed; lines: LineCounter } {
+  const lines = new LineCounter();
+  const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
+  checkNesting(tokens, lines);
+  let first: Document.Parsed | undefined;
+  for (const doc of new Composer(COMPOSE_OPTIONS).compose(tokens, true, text.length)) {
+    if (first) {
+      const { line } = position(lines, doc.range[0]);
+      throw new TemplateParseError(`a second YAML document starts at line ${line}; a template is a single JSON or YAML document`, line);
+    }
+    first = doc;
+  }
+  // compose(..., forceDoc = true) yields at least one document.
+  const doc = first!;
+  const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (problem) throw yamlError(problem, lines);
+  checkDuplicateKeys(doc, lines);
+  return { doc, lines };
+}
+
+/** Depth of a plain value, counted without recursion; stops as soon as it passes `limit`. */
+function exceedsDepth(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+function toTemplate(doc: Document.Parsed): unknown {
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+      throw new TemplateParseError(
+        `its YAML aliases (*name) expand to more than ${MAX_ALIAS_COUNT} times the nodes they refer to, as a "billion laughs" YAML bomb does; `
+        + 'expected a template that repeats values at most a few times',
+      );
+    }
+    throw e;
+  }
+  // Aliases can nest values deeper than the text does (each anchor wrapping the previous one).
+  if (exceedsDepth(value, MAX_NESTING_DEPTH)) {
+    throw new TemplateParseError(`its YAML aliases nest values more than ${MAX_NESTING_DEPTH} levels deep; templates nest far less`);
+  }
+  return value;
+}
+
+/** The node at the end of `path`, or the deepest one that exists, and the line it starts on. */
+function locate(doc: Document.Parsed, lines: LineCounter, path: TemplatePath): number {
+  let node: unknown = doc.contents;
+  let line = lineOfNode(node, lines) ?? 1;
+  for (const step of path) {
+    if (isAlias(node)) node = node.resolve(doc);
+    let next: { line?: number; node: unknown } | undefined;
+    if (isMap(node)) {
+      const key = String(step);
+      const pair = node.items.find((p) => keyText(p.key) === key)
+        // IAM reads condition keys and some policy keys case-insensitively, and the engine follows it.
+        ?? node.items.find((p) => keyText(p.key).toLowerCase() === key.toLowerCase());
+      if (pair) next = { line: lineOfNode(pair.key, lines), node: pair.value };
+    } else if (isSeq(node) && typeof step === 'number' && step >= 0 && step < node.items.length) {
+      const item: unknown = node.items[step];
+      next = { line: lineOfNode(item, lines), node: item };
+    }
+    if (!next) break;
+    line = next.line ?? line;
+    node = next.node;
+  }
+  return line;
+}
+
+/** Parses a template's text (JSON or YAML); throws TemplateParseError with a message fit for a user. */
+export function parseTemplate(text: string): ParsedTemplate {
+  if (text.trim() === '') throw new TemplateParseError('it is empty; expected a CloudFormation template in JSON or YAML');
+  const { doc } = compose(text);
+  if (doc.contents === null) {
+    throw new TemplateParseError('it holds no value (only comments or a bare document marker); expected a CloudFormation template in JSON or YAML');
+  }
+  const template = toTemplate(doc);
+  let tree: { doc: Document.Parsed; lines: LineCounter } | undefined;
+  return {
+    template,
+    lineOf: (path) => {
+      tree ??= compose(text);
+      return locate(tree.doc, tree.lines, path);
+    },
+  };
+}
+
+/** For the engine's StackSet `TemplateBody` strings: the same parser, tags and limits as for files. */
+export function parseTemplateBody(text: string): unknown {
+  return parseTemplate(text).template;
+}
+
+/** Decodes a file's bytes as UTF-8 (a byte order mark is dropped); binary content is an error. */
+export function decodeTemplateText(bytes: Uint8Array): string {
+  if (bytes.includes(0)) {
+    throw new TemplateParseError('the file contains NUL bytes, so it is binary (or UTF-16) rather than a template; expected JSON or YAML text in UTF-8');
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new TemplateParseError('the file is not valid UTF-8 text; expected a JSON or YAML template in UTF-8');
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A CloudFormation template: an object with a Resources object, or one that declares AWSTemplateFormatVersion. */
+export function isCloudFormationTemplate(value: unknown): boolean {
+  return isObject(value) && (isObject(value.Resources) || 'AWSTemplateFormatVersion' in value);
+}
+
+/** Why a parsed value is not a template, for the error message of a file given explicitly. */
+export function describeNonTemplate(value: unknown): string {
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object without a Resources mapping' : `a ${typeof value}`;
+  return `the file is ${kind}, not a CloudFormation template; expected an object with a Resources mapping or AWSTemplateFormatVersion`;
+}
+
+/**
+ * Whether text that failed to parse was meant to be a template. A directory holds other JSON and YAML
+ * (tsconfig.json with comments, Helm charts); those are skipped, while a broken template must not pass silently.
+ */
+export function looksLikeTemplate(text: string): boolean {
+  return /\bAWSTemplateFormatVersion\b|(^|[{,\s])["']?Resources["']?\s*:/m.test(text);
+}
+

@@ -1,0 +1,227 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { check } from '../../src/engine';
+import {
+  MAX_ALIAS_COUNT, MAX_NESTING_DEPTH, TemplateParseError, decodeTemplateText, describeNonTemplate, isCloudFormationTemplate, looksLikeTemplate,
+  parseTemplate, parseTemplateBody,
+} from '../../src/template/parse';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
+
+function parseError(text: string): TemplateParseError {
+  try {
+    parseTemplate(text);
+  } catch (e) {
+    if (e instanceof TemplateParseError) return e;
+    throw e;
+  }
+  throw new Error(`expected ${JSON.stringify(text.slice(0, 40))} to fail`);
+}
+
+/** The 1-based line of the first line of `text` that contains `marker`. */
+function lineOfText(text: string, marker: string): number {
+  const i = text.split('\n').findIndex((l) => l.includes(marker));
+  if (i < 0) throw new Error(`marker ${marker} not in fixture`);
+  return i + 1;
+}
+
+describe('YAML 1.2 as CloudFormation reads it', () => {
+  test('a date-like policy version, yes/no and on/off stay strings', () => {
+    expect(parseTemplate('Version: 2012-10-17\nA: yes\nB: off\nC: Null\n').template).toEqual({ Version: '2012-10-17', A: 'yes', B: 'off', C: null });
+  });
+
+  test('an account id written as a YAML integer is a number the engine still reads as the account', () => {
+    const template = parseTemplate([
+      'Resources:',
+      '  R:',
+      '    Type: AWS::IAM::Role',
+      '    Properties:',
+      '      AssumeRolePolicyDocument:',
+      '        Statement:',
+      '          Effect: Allow',
+      '          Action: sts:AssumeRole',
+      '          Principal: { AWS: 111122223333 }',
+    ].join('\n')).template as any;
+    expect(template.Resources.R.Properties.AssumeRolePolicyDocument.Statement.Principal.AWS).toBe(111122223333);
+    const result = check([{ source: 't.yaml', template }], { parseTemplateBody });
+    expect(result.findings.find((f) => f.ruleId === 'XAT3')?.message).toMatch(/bare account id 111122223333/);
+  });
+
+  test('a leading zero with only octal digits is octal, as CloudFormation (YAML 1.1) deploys it', () => {
+    expect(parseTemplate('A: 012345670123\nB: 0123\nC: "0123"\n').template).toEqual({ A: 0o12345670123, B: 83, C: '0123' });
+  });
+
+  test('a leading zero followed by an 8 or 9 is a decimal integer that the engine pads back to 12 digits', () => {
+    const template = { Resources: { R: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: 0 } } } } } } };
+    const parsed = parseTemplate('AWS: 012345678901\n').template as { AWS: number };
+    expect(parsed.AWS).toBe(12345678901);
+    template.Resources.R.Properties.AssumeRolePolicyDocument.Statement.Principal.AWS = parsed.AWS;
+    const result = check([{ source: 't', template }]);
+    expect(result.findings.find((f) => f.ruleId === 'XAT3')?.message).toMatch(/bare account id 012345678901/);
+  });
+
+  test('JSON is read by the same parser, in .yaml files too', () => {
+    expect(parseTemplate('{ "Resources": { "T": { "Type": "AWS::SNS::Topic" } } }').template).toEqual({ Resources: { T: { Type: 'AWS::SNS::Topic' } } });
+    expect(parseTemplate('{\n\t"a": [1, 2.5, true, null, "x"]\n}\n').template).toEqual({ a: [1, 2.5, true, null, 'x'] });
+  });
+
+  test('Windows line ends and a byte order mark are read', () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('Resources:\r\n  T:\r\n    Type: AWS::SNS::Topic\r\n')]);
+    const parsed = parseTemplate(decodeTemplateText(bytes));
+    expect(parsed.template).toEqual({ Resources: { T: { Type: 'AWS::SNS::Topic' } } });
+    expect(parsed.lineOf(['Resources', 'T', 'Type'])).toBe(3);
+  });
+});
+
+describe('bad input is a TemplateParseError with a message that says what was found and expected', () => {
+  test.each([
+    ['empty', '', /^it is empty; expected a CloudFormation template/],
+    ['only whitespace', ' \n\t\n', /^it is empty/],
+    ['only comments', '# nothing here\n', /^it holds no value/],
+    ['a duplicate JSON key', '{\n  "Resources": {},\n  "Resources": {}\n}', /duplicate key "Resources" at line 3 \(first at line 2\); CloudFormation rejects/],
+    ['a duplicate YAML key', 'Resources:\n  A: 1\n  A: 2\n', /duplicate key "A" at line 3 \(first at line 2\)/],
+    ['an unknown tag', 'Resources:\n  R:\n    Type: !Foo x\n', /unknown tag !Foo at line 3, column 11; expected a CloudFormation short form/],
+    ['an unknown tag on a sequence', 'A: !Bar [1]\n', /unknown tag !Bar at line 1/],
+    ['a syntax error', 'Resources:\n  R: [1, 2\n', /invalid YAML or JSON at line \d+, column \d+: /],
+    ['unterminated JSON', '{ "a": 1', /invalid YAML or JSON at line 1, column \d+: /],
+    ['two documents', 'A: 1\n---\nB: 2\n', /a second YAML document starts at line 2; a template is a single JSON or YAML document/],
+  ])('%s', (_name, text, message) => {
+    expect(parseError(text).message).toMatch(message);
+  });
+
+  test('the error carries the line', () => {
+    expect(parseError('a: 1\nb: !Nope x\n').line).toBe(2);
+  });
+
+  test('a YAML bomb (aliases of aliases) fails fast instead of expanding', () => {
+    const lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+    for (let i = 1; i < 10; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      lines.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    }
+    expect(parseError(lines.join('\n')).message).toMatch(new RegExp(`aliases \\(\\*name\\) expand to more than ${MAX_ALIAS_COUNT} times .* YAML bomb`));
+  });
+
+  test.each([
+    ['flow (JSON) nesting', '['.repeat(10_000) + ']'.repeat(10_000)],
+    ['block mapping nesting', Array.from({ length: 10_000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' x'],
+    ['intrinsic nesting', '{"Fn::Not": ['.repeat(10_000) + '"x"' + ']}'.repeat(10_000)],
+  ])('%s 10,000 levels deep is an error, not a stack overflow', (_name, text) => {
+    expect(parseError(text).message).toMatch(new RegExp(`nested more than ${MAX_NESTING_DEPTH} levels deep \\(at line \\d+\\)`));
+  });
+
+  test('aliases that nest each other deeper than the limit are an error', () => {
+    // Each anchor nests the previous one 60 levels deeper: every line is within the limit, the value is not.
+    const lines = ['a0: &a0 x'];
+    for (let i = 1; i <= 4; i++) lines.push(`a${i}: &a${i} ${'['.repeat(60)}*a${i - 1}${']'.repeat(60)}`);
+    expect(parseError(lines.join('\n')).message).toMatch(new RegExp(`aliases nest values more than ${MAX_NESTING_DEPTH} levels deep`));
+  });
+
+  test('nesting up to the limit is fine', () => {
+    const depth = MAX_NESTING_DEPTH - 1;
+    expect(() => parseTemplate('['.repeat(depth) + ']'.repeat(depth))).not.toThrow();
+  });
+
+  test('binary content and invalid UTF-8 are errors of the decoder', () => {
+    expect(() => decodeTemplateText(Buffer.from([0x7b, 0x00, 0x7d]))).toThrow(/contains NUL bytes, so it is binary \(or UTF-16\)/);
+    expect(() => decodeTemplateText(Buffer.from([0x41, 0xff, 0xfe, 0x42]))).toThrow(/not valid UTF-8 text; expected a JSON or YAML template in UTF-8/);
+    expect(() => decodeTemplateText(Buffer.from([0x41, 0xff]))).toThrow(TemplateParseError);
+    expect(decodeTemplateText(Buffer.from('Resources: {}'))).toBe('Resources: {}');
+  });
+});
+
+describe('line of the node at a path', () => {
+  const yaml = fixture('lines.yaml');
+  const json = fixture('lines.json');
+
+  test.each([
+    [['Resources', 'VendorRole'], 'VendorRole:'],
+    [['Resources', 'VendorRole', 'Properties', 'AssumeRolePolicyDocument'], 'AssumeRolePolicyDocument:'],
+    [['Resources', 'VendorRole', 'Properties', 'AssumeRolePolicyDocument', 'Statement', 1], '- Sid: Second'],
+    [['Resources', 'VendorRole', 'Properties', 'AssumeRolePolicyDocument', 'Statement', 1, 'Principal', 'AWS'], 'AWS: !If'],
+    // Into the long form of a short-form tag: the tagged node, then its items.
+    [['Resources', 'VendorRole', 'Properties', 'AssumeRolePolicyDocument', 'Statement', 1, 'Principal', 'AWS', 'Fn::If'], '- IsProd'],
+    [['Resources', 'VendorRole', 'Properties', 'AssumeRolePolicyDocument', 'Statement', 1, 'Principal', 'AWS', 'Fn::If', 2], '- arn:aws:iam::444455556666'],
+    // Keys of a policy are matched case-insensitively, as the engine reads them.
+    [['Resources', 'VendorRole', 'Properties', 'AssumeRolePolicyDocument', 'Statement', 1, 'Condition', 'StringEquals', 'sts:ExternalId'], 'sts:ExternalID'],
+    [['Parameters', 'ExternalId'], 'ExternalId:'],
+  ])('YAML %j', (p, marker) => {
+    expect(parseTemplate(yaml).lineOf(p)).toBe(lineOfText(yaml, marker));
+  });
+
+  test('a path beyond what exists stops at the deepest node that does', () => {
+    const parsed = parseTemplate(yaml);
+    expect(parsed.lineOf(['Resources', 'VendorRole', 'Properties', 'Missing', 'Deeper'])).toBe(lineOfText(yaml, 'Properties:'));
+    expect(parsed.lineOf(['Resources', 'VendorRole', 'Properties', 'AssumeRolePolicyDocument', 'Statement', 7])).toBe(lineOfText(yaml, 'Statement:'));
+    expect(parsed.lineOf(['Nothing'])).toBe(lineOfText(yaml, 'AWSTemplateFormatVersion'));
+    expect(parsed.lineOf([])).toBe(lineOfText(yaml, 'AWSTemplateFormatVersion'));
+  });
+
+  test.each([
+    [['Resources', 'AuditRole'], '"AuditRole"'],
+    [['Resources', 'AuditRole', 'Properties', 'AssumeRolePolicyDocument', 'Statement', 0], '"Sid": "First"'],
+    [['Resources', 'AuditRole', 'Properties', 'AssumeRolePolicyDocument', 'Statement', 1, 'Principal'], '"Principal": { "AWS": "*" }'],
+  ])('JSON %j', (p, marker) => {
+    // A statement of a JSON list starts at its "{", the line before its first key.
+    const expected = typeof p[p.length - 1] === 'number' ? lineOfText(json, marker) - 1 : lineOfText(json, marker);
+    expect(parseTemplate(json).lineOf(p)).toBe(expected);
+  });
+
+  test('lines through an alias follow the anchored node', () => {
+    const text = 'Shared: &doc\n  Statement:\n    - Effect: Allow\nResources:\n  R:\n    Policy: *doc\n';
+    expect(parseTemplate(text).lineOf(['Resources', 'R', 'Policy', 'Statement', 0])).toBe(3);
+  });
+});
+
+describe('what counts as a template', () => {
+  test.each([
+    [{ Resources: {} }, true],
+    [{ AWSTemplateFormatVersion: '2010-09-09' }, true],
+    [{ AWSTemplateFormatVersion: '2010-09-09', Resources: [] }, true],
+    [{ Resources: [] }, false],
+    [{ name: 'pkg' }, false],
+    [[], false],
+    ['text', false],
+    [null, false],
+  ])('%j → %s', (value, expected) => {
+    expect(isCloudFormationTemplate(value)).toBe(expected);
+  });
+
+  test.each([
+    [{ name: 'pkg' }, /the file is an object without a Resources mapping, not a CloudFormation template; expected an object with a Resources mapping/],
+    [[1], /the file is a list, not a CloudFormation template/],
+    ['x', /the file is a string, not/],
+    [null, /the file is null, not/],
+  ])('describeNonTemplate(%j)', (value, message) => {
+    expect(describeNonTemplate(value)).toMatch(message);
+  });
+
+  test.each([
+    ['{"AWSTemplateFormatVersion": "2010-09-09", ', true],
+    ['Resources:\n  A: [\n', true],
+    ['{"Resources":{', true],
+    ['// generated\n{ "compilerOptions": {} }', false],
+    ['name: {{ .Values.name }}', false],
+  ])('looksLikeTemplate(%j) = %s', (text, expected) => {
+    expect(looksLikeTemplate(text)).toBe(expected);
+  });
+});
+
+describe('StackSet TemplateBody strings', () => {
+  test('parseTemplateBody gives the engine the inner YAML template with its tags resolved', () => {
+    const body = 'Resources:\n  Inner:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n'
+      + '          - { Effect: Allow, Action: sts:AssumeRole, Principal: { AWS: !Sub "arn:aws:iam::111122223333:root" } }\n';
+    const outer = { Resources: { Set: { Type: 'AWS::CloudFormation::StackSet', Properties: { TemplateBody: body } } } };
+    const result = check([{ source: 'outer.yaml', template: outer }], { parseTemplateBody });
+    expect(result.errors).toEqual([]);
+    expect(result.findings.map((f) => [f.resource, f.ruleId])).toEqual([['Set/Inner', 'XAT1'], ['Set/Inner', 'XAT3']]);
+  });
+
+  test('a body that is not YAML or JSON is an engine error naming the StackSet and the parse problem', () => {
+    const outer = { Resources: { Set: { Type: 'AWS::CloudFormation::StackSet', Properties: { TemplateBody: 'Resources: !Nope {}' } } } };
+    const result = check([{ source: 'outer.yaml', template: outer }], { parseTemplateBody });
+    expect(result.errors).toEqual([expect.objectContaining({ resource: 'Set', message: expect.stringMatching(/TemplateBody of StackSet Set could not be parsed: unknown tag !Nope/) })]);
+  });
+});
