@@ -1,5 +1,6 @@
 // The main job: synthesize every example app into examples/cdk.out/<example>/ and print, per stack,
-// the roles it creates, what trusts what, and the CrossAccountTrust pack's findings. Exits non-zero
+// the roles it creates, what trusts what, and the CrossAccountTrust pack's findings; then scan the
+// cloud assemblies with the cross-account-trust CLI. Exits non-zero
 // when an example does not behave as documented: the vendor and customer examples must pass the
 // pack, the platform example's unsafe stack must fail it and its safe stack must pass.
 import * as path from 'path';
@@ -8,6 +9,7 @@ import { buildCustomerApp } from './customer-stack';
 import { buildPlatformApp } from './platform-app';
 import { buildVendorApp } from './vendor-app';
 import { CrossAccountTrustChecks } from '../src';
+import { EXIT_FINDINGS, run } from '../src/cli/run';
 
 const EXAMPLES: Array<{ name: string; build: (app: App) => App; unsafeStacks: string[] }> = [
   { name: 'vendor-app', build: buildVendorApp, unsafeStacks: [] },
@@ -94,6 +96,18 @@ for (const example of EXAMPLES) {
       surprises.push(`${example.name}/${stack.stackName}: expected ${expectUnsafe ? 'findings' : 'no findings'}, got ${lines.length}`);
     }
   }
+}
+
+// The same cloud assemblies through the CLI, as a CI job would scan them: it must agree with the pack.
+const cdkOut = path.relative(process.cwd(), path.join(__dirname, 'cdk.out'));
+console.log(`\n$ cross-account-trust check ${cdkOut}`);
+const cliExit = run(['check', cdkOut], { stdout: process.stdout, stderr: process.stderr });
+let json = '';
+run(['check', '--format', 'json', cdkOut], { stdout: { write: (text: string) => (json += text) }, stderr: process.stderr });
+const flagged = new Set((JSON.parse(json).findings as Array<{ stack?: string }>).map((f) => f.stack));
+const unsafe = new Set(EXAMPLES.flatMap((e) => e.unsafeStacks));
+if (cliExit !== EXIT_FINDINGS || [...flagged].sort().join() !== [...unsafe].sort().join()) {
+  surprises.push(`the CLI exited ${cliExit} with findings in ${[...flagged].join(', ') || 'no stack'}; expected exit ${EXIT_FINDINGS} with findings in ${[...unsafe].join(', ')}`);
 }
 
 // The platform example's synth fails on purpose (aws-cdk-lib sets process.exitCode when a validation
