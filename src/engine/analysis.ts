@@ -25,6 +25,11 @@ export interface TrustPrincipal {
   readonly scope: Scope;
   /** Finding-id-safe: `Principal0`, `PrincipalStar`, `PrincipalUnresolved`. */
   readonly label: string;
+  /**
+   * Which entry of the Principal it is one alternative of (a list item of `AWS`; `-1` for `"*"`, `-2` for the
+   * unresolved rest): alternatives of one entry (an `Fn::FindInMap` with a deploy-time key) are never trusted together.
+   */
+  readonly entry: number;
 }
 
 export interface TrustStatement {
@@ -82,11 +87,11 @@ function classifyTrust(stmt: NStatement, path: Path, tm: TemplateModel, options:
   const p = stmt.principal;
   const principals: TrustPrincipal[] = [];
   if (p.star && p.aws.length === 0) {
-    principals.push({ index: -1, principal: { kind: 'star', display: '*', exactRole: false }, scope: 'third', label: 'PrincipalStar' });
+    principals.push({ index: -1, principal: { kind: 'star', display: '*', exactRole: false }, scope: 'third', label: 'PrincipalStar', entry: -1 });
   }
   p.aws.forEach((s, index) => {
     const principal = classifyPrincipal(s, tm);
-    principals.push({ index, principal, scope: principalScope(principal, tm, options.internalAccounts), label: `Principal${index}` });
+    principals.push({ index, principal, scope: principalScope(principal, tm, options.internalAccounts), label: `Principal${index}`, entry: p.awsItem[index] });
   });
   if (p.problems.length > 0) {
     principals.push({
@@ -94,6 +99,7 @@ function classifyTrust(stmt: NStatement, path: Path, tm: TemplateModel, options:
       principal: { kind: 'unresolved', display: '?', exactRole: false, reason: p.problems.join('; ') },
       scope: 'third',
       label: 'PrincipalUnresolved',
+      entry: -2,
     });
   }
   const thirdParty = principals.filter((x) => x.scope === 'third');

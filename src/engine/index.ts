@@ -5,7 +5,7 @@
 import { ALL_RULES } from '../rules';
 import { AppModel, EffectiveOptions, analyse, describeAssignment } from './analysis';
 import { Rule, RuleFinding } from './rule';
-import { BuiltModel, addTemplate } from './template';
+import { BuiltModel, ResourceModel, addTemplate } from './template';
 import { CheckOptions, CheckResult, Finding, TemplateError, TemplateInput } from './types';
 
 export * from './types';
@@ -51,15 +51,59 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Adds the conditions under which a finding holds when it does not hold in every variant of its resource. */
-function qualify(f: RuleFinding, firing: readonly RuleFinding[]): string {
-  const total = f.resource.variants.length;
-  const variants = new Set(firing.map((x) => x.variant).filter((v) => v !== undefined));
-  if (total <= 1 || variants.size === 0 || variants.size === total) return f.message;
-  const first = [...variants][0]!;
-  const fixed = new Map([...first.assignment].filter(([k, v]) => [...variants].every((x) => x!.assignment.get(k) === v)));
-  const when = describeAssignment(fixed);
-  return when ? `${f.message} This holds ${when}: an Fn::If on that condition changes the policy, and a deployment with that value gets the unsafe branch.` : f.message;
+/** Beyond this many alternatives, the combinations of conditions under which a finding holds are counted, not listed. */
+const MAX_SPELLED_OUT_ALTERNATIVES = 4;
+
+/**
+ * When a finding holds in only some variants of its resource, the conditions under which it holds; `''` when it
+ * holds in all of them (or the resource has one). The variants are covered by the most general partial assignments
+ * that hold only where the finding does (`when A is false, or when B is false` rather than six full combinations).
+ */
+function whenHolds(resource: ResourceModel, firing: readonly RuleFinding[]): string {
+  const all = resource.variants;
+  if (firing.some((x) => x.variant === undefined)) return '';
+  const holds = new Set(firing.map((x) => x.variant!));
+  if (all.length <= 1 || holds.size === 0 || holds.size >= all.length) return '';
+  const names = [...all[0].assignment.keys()];
+  const counted = `in ${holds.size} of the ${all.length} combinations of conditions ${names.join(', ')}`;
+  // Variants are every combination of the conditions (at most MAX_ENUMERATED_CONDITIONS), numbered in base 2.
+  if (all.length !== 2 ** names.length) return counted;
+  const number = (a: ReadonlyMap<string, boolean>) => names.reduce((i, n, b) => i + (a.get(n) ? 2 ** b : 0), 0);
+  const holdsAt = new Set([...holds].map((v) => number(v.assignment)));
+  const covered = new Set<number>();
+  // Partial assignments (undefined: not fixed), fewer fixed conditions first: 3^n of them.
+  let partials: Array<Array<boolean | undefined>> = [[]];
+  for (let b = 0; b < names.length; b++) partials = partials.flatMap((p) => [[...p, false], [...p, true], [...p, undefined]]);
+  const fixedCount = (p: ReadonlyArray<boolean | undefined>) => p.filter((x) => x !== undefined).length;
+  partials.sort((a, b) => fixedCount(a) - fixedCount(b));
+  const cover: Array<Map<string, boolean>> = [];
+  for (const p of partials) {
+    if (covered.size === holdsAt.size || cover.length > MAX_SPELLED_OUT_ALTERNATIVES) break;
+    let matching = [0];
+    p.forEach((x, b) => {
+      matching = x === undefined ? matching.flatMap((i) => [i, i + 2 ** b]) : matching.map((i) => (x ? i + 2 ** b : i));
+    });
+    if (!matching.every((i) => holdsAt.has(i)) || matching.every((i) => covered.has(i))) continue;
+    for (const i of matching) covered.add(i);
+    cover.push(new Map(names.flatMap((n, b): Array<[string, boolean]> => (p[b] === undefined ? [] : [[n, p[b]!]]))));
+  }
+  return cover.length <= MAX_SPELLED_OUT_ALTERNATIVES ? cover.map(describeAssignment).join(', or ') : counted;
+}
+
+/**
+ * One finding per id. Variants of a resource (combinations of its conditions) can give one id different messages,
+ * e.g. the account of each branch of an Fn::If around a principal: every distinct message is kept, each with the
+ * conditions under which it holds, so that no branch goes unreported and the id (what acknowledgments name) stays one.
+ */
+function mergedMessage(fs: readonly RuleFinding[]): string {
+  const byMessage = new Map<string, RuleFinding[]>();
+  for (const f of fs) byMessage.set(f.message, [...(byMessage.get(f.message) ?? []), f]);
+  return [...byMessage].map(([text, firing]) => {
+    const when = whenHolds(fs[0].resource, firing);
+    return when
+      ? `${text} This holds ${when}: an Fn::If on that condition changes the policy, and a deployment with that value gets the unsafe branch.`
+      : text;
+  }).join(' ');
 }
 
 function runRule(rule: Rule, app: AppModel, errors: TemplateError[]): Finding[] {
@@ -83,7 +127,7 @@ function runRule(rule: Rule, app: AppModel, errors: TemplateError[]): Finding[] 
       source: f.resource.template.source,
       resource: f.resource.id,
       findingId: `${f.resource.findingPrefix}${f.findingId}`,
-      message: qualify(f, fs),
+      message: mergedMessage(fs),
       path: [...f.path],
     };
   });

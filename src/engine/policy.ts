@@ -3,7 +3,7 @@
  * `Action`/`NotAction`/`Resource`/`Principal` as string or list, condition operators split into
  * qualifier, base operator and `IfExists`, condition keys lowercased.
  */
-import { RValue, SymStr, getKey, literalText, stringList } from './values';
+import { RValue, SymStr, getKey, literalText, stringItems, stringList } from './values';
 
 export type Effect = 'Allow' | 'Deny' | 'unknown';
 export type Tri = 'yes' | 'no' | 'unknown';
@@ -28,6 +28,8 @@ export interface NPrincipal {
   readonly star: boolean;
   /** The `AWS` principals, every alternative of every item, in order. */
   readonly aws: readonly SymStr[];
+  /** For each of `aws`, the list item it is an alternative of: alternatives of one item are never in the policy together. */
+  readonly awsItem: readonly number[];
   readonly service: readonly SymStr[];
   readonly federated: readonly SymStr[];
   readonly problems: readonly string[];
@@ -100,16 +102,18 @@ function parsePrincipal(v: RValue): NPrincipal {
     const { strs, problems: p } = stringList(v);
     const star = strs.some((s) => literalText(s) === '*');
     if (!star) problems.push(...(p.length ? p : [`Principal "${strs.map((s) => literalText(s) ?? '?').join('|')}" is not "*" or an object`]));
-    return { star, aws: [], service: [], federated: [], problems };
+    return { star, aws: [], awsItem: [], service: [], federated: [], problems };
   }
-  if (v.t !== 'obj') return { star: false, aws: [], service: [], federated: [], problems: [`Principal is ${describeKind(v)}`] };
-  const aws = stringList(getKey(v, 'AWS'));
+  if (v.t !== 'obj') return { star: false, aws: [], awsItem: [], service: [], federated: [], problems: [`Principal is ${describeKind(v)}`] };
+  const aws = stringItems(getKey(v, 'AWS'));
+  const awsStrs = aws.items.flat();
   const service = stringList(getKey(v, 'Service'));
   const federated = stringList(getKey(v, 'Federated'));
   problems.push(...aws.problems.map((p) => `AWS principal: ${p}`));
   return {
-    star: aws.strs.some((s) => literalText(s) === '*'),
-    aws: aws.strs,
+    star: awsStrs.some((s) => literalText(s) === '*'),
+    aws: awsStrs,
+    awsItem: aws.items.flatMap((alts, item) => alts.map(() => item)),
     service: service.strs,
     federated: federated.strs,
     problems,
@@ -158,7 +162,7 @@ function parseStatement(v: RValue, index: number, usedLabels: Set<string>): NSta
       resourceProblems: [],
       conditions: [],
       conditionProblems: [`the statement is ${describeKind(v)}`],
-      principal: { star: false, aws: [], service: [], federated: [], problems: [`the statement is ${describeKind(v)}`] },
+      principal: { star: false, aws: [], awsItem: [], service: [], federated: [], problems: [`the statement is ${describeKind(v)}`] },
     };
   }
   const effectValue = getKey(v, 'Effect');
@@ -172,7 +176,7 @@ function parseStatement(v: RValue, index: number, usedLabels: Set<string>): NSta
   let principal: NPrincipal | undefined;
   if (notPrincipalValue !== undefined) {
     // Allow with NotPrincipal grants every principal but the listed ones.
-    principal = { star: true, aws: [], service: [], federated: [], problems: [] };
+    principal = { star: true, aws: [], awsItem: [], service: [], federated: [], problems: [] };
   } else if (principalValue !== undefined) {
     principal = parsePrincipal(principalValue);
   }

@@ -108,14 +108,29 @@ function concat(a: SymStr, b: SymStr): SymStr {
   return { parts };
 }
 
+/**
+ * Alternatives without repeats. Mappings often give several keys the same value (one vendor account for many
+ * regions); kept apart, each copy would become a principal and a finding of its own.
+ */
+export function uniqueAlts(alts: readonly SymStr[]): SymStr[] {
+  const seen = new Set<string>();
+  return alts.filter((a) => {
+    const key = JSON.stringify(a.parts);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** Every combination of the alternatives of a sequence of strings, concatenated; `undefined` past the bound. */
 function cartesian(seq: ReadonlyArray<readonly SymStr[]>): SymStr[] | undefined {
   let acc: SymStr[] = [{ parts: [] }];
-  for (const alts of seq) {
+  for (const raw of seq) {
+    const alts = uniqueAlts(raw);
     if (acc.length * alts.length > MAX_ALTERNATIVES) return undefined;
     const next: SymStr[] = [];
     for (const a of acc) for (const b of alts) next.push(concat(a, b));
-    acc = next;
+    acc = uniqueAlts(next);
   }
   return acc;
 }
@@ -150,21 +165,26 @@ export function asStrings(v: RValue): { strs: SymStr[]; problem?: string } {
   }
 }
 
+/**
+ * The possible strings of a string-or-list value, item by item: the strings of one item are alternatives (only
+ * one of them is in a deployed template), those of different items are all there together.
+ */
+export function stringItems(v: RValue | undefined): { items: SymStr[][]; problems: string[] } {
+  if (v === undefined) return { items: [], problems: [] };
+  const items: SymStr[][] = [];
+  const problems: string[] = [];
+  for (const item of v.t === 'list' ? v.items : [v]) {
+    const r = asStrings(item);
+    items.push(r.strs);
+    if (r.problem) problems.push(r.problem);
+  }
+  return { items, problems };
+}
+
 /** Flattens a string-or-list value into its possible strings (all alternatives of all items). */
 export function stringList(v: RValue | undefined): { strs: SymStr[]; problems: string[] } {
-  if (v === undefined) return { strs: [], problems: [] };
-  if (v.t === 'list') {
-    const strs: SymStr[] = [];
-    const problems: string[] = [];
-    for (const item of v.items) {
-      const r = asStrings(item);
-      strs.push(...r.strs);
-      if (r.problem) problems.push(r.problem);
-    }
-    return { strs, problems };
-  }
-  const r = asStrings(v);
-  return { strs: r.strs, problems: r.problem ? [r.problem] : [] };
+  const { items, problems } = stringItems(v);
+  return { strs: items.flat(), problems };
 }
 
 /** Looks up a key of a resolved object, exact case first, then case-insensitively (templates in the wild vary). */
@@ -176,7 +196,39 @@ export function getKey(v: RValue | undefined, key: string): RValue | undefined {
   return v.entries.find(([k]) => k.toLowerCase() === lower)?.[1];
 }
 
+/** Identity of a small raw value (a lookup key expression such as `{"Ref": "Site"}`); `undefined` when it is large. */
+function keyExpression(node: unknown): string | undefined {
+  let budget = 64;
+  const walk = (n: unknown, depth: number): unknown => {
+    if (--budget < 0 || depth > 8) throw new RangeError('too large');
+    if (Array.isArray(n)) return n.map((x) => walk(x, depth + 1));
+    if (isObject(n)) return Object.keys(n).sort().map((k) => [k, walk(n[k], depth + 1)]);
+    return n;
+  };
+  try {
+    return JSON.stringify(walk(node, 0));
+  } catch {
+    return undefined;
+  }
+}
+
+function hasDefaultValue(lookup: readonly unknown[]): boolean {
+  return lookup.length > 3 && isObject(lookup[3]) && 'DefaultValue' in lookup[3];
+}
+
+/** One place where a key expression is used: the lookup's arguments and the key position (0 map, 1 top-level key, 2 second-level key). */
+interface KeyUse {
+  readonly lookup: readonly unknown[];
+  readonly position: number;
+}
+
 export class Resolver {
+  /**
+   * Values given to key expressions of Fn::FindInMap (by `keyExpression`) while a string built from several
+   * lookups with the same key is evaluated: one deployment gives such an expression one value in every lookup.
+   */
+  private readonly boundKeys = new Map<string, string>();
+
   constructor(private readonly scope: ResolveScope) {}
 
   /** Resolves a raw template value; never throws. */
@@ -225,8 +277,8 @@ export class Resolver {
     switch (fn) {
       case 'Ref': return this.ref(arg);
       case 'Fn::GetAtt': return this.getAtt(arg);
-      case 'Fn::Sub': return this.sub(arg, depth);
-      case 'Fn::Join': return this.join(arg, depth);
+      case 'Fn::Sub': return this.correlated('Fn::Sub', arg, depth, () => this.sub(arg, depth));
+      case 'Fn::Join': return this.correlated('Fn::Join', arg, depth, () => this.join(arg, depth));
       case 'Fn::Select': return this.select(arg, depth);
       case 'Fn::Split': return this.split(arg, depth);
       case 'Fn::FindInMap': return this.findInMap(arg, depth);
@@ -274,7 +326,7 @@ export class Resolver {
     return { t: 'str', alts: [{ parts: [{ kind: 'resource', logicalId: id, type, attribute: attr }] }] };
   }
 
-  private sub(arg: unknown, depth: number): Resolved {
+  private sub(arg: unknown, depth: number): RValue {
     let text: unknown = arg;
     let vars: Record<string, unknown> = {};
     if (Array.isArray(arg)) {
@@ -319,7 +371,7 @@ export class Resolver {
     return [{ parts: [{ kind: 'unknown', reason: `\${${name}} in Fn::Sub, which the template does not define` }] }];
   }
 
-  private join(arg: unknown, depth: number): Resolved {
+  private join(arg: unknown, depth: number): RValue {
     if (!Array.isArray(arg) || arg.length !== 2 || typeof arg[0] !== 'string') return unknownStr('Fn::Join without a literal delimiter and a list');
     const list = this.value(arg[1], depth);
     if (list.t !== 'list' || list.open) {
@@ -359,36 +411,51 @@ export class Resolver {
     const items: RValue[] = [];
     for (let i = 0; i < width; i++) {
       const at = pieces.flatMap((p) => (i < p.items.length ? [p.items[i]] : []));
-      items.push({ t: 'str', alts: at });
+      items.push({ t: 'str', alts: uniqueAlts(at) });
     }
     return { t: 'list', items, open };
   }
 
-  private findInMap(arg: unknown, depth: number): Resolved {
-    if (!Array.isArray(arg) || arg.length < 3) return unknownStr('Fn::FindInMap without a map name and two keys');
+  /** The keys one level of a lookup may take: its bound value, its literal values, or `undefined` for any key. */
+  private lookupKeys(node: unknown, depth: number): string[] | undefined {
+    const expression = typeof node === 'string' || this.boundKeys.size === 0 ? undefined : keyExpression(node);
+    const bound = expression === undefined ? undefined : this.boundKeys.get(expression);
+    if (bound !== undefined) return [bound];
+    const keys = this.str(node, depth).map(literalText);
+    return keys.some((k) => k === undefined) ? undefined : (keys as string[]);
+  }
+
+  /** What a lookup reaches after its first `levels` keys (level 0: the Mappings section itself). */
+  private mapLevel(lookup: readonly unknown[], levels: number, depth: number): unknown[] {
     let level: unknown[] = [this.scope.mappings];
-    for (let i = 0; i < 3; i++) {
-      const keys = this.str(arg[i], depth).map(literalText);
+    for (let i = 0; i < levels; i++) {
+      const keys = this.lookupKeys(lookup[i], depth);
       const next: unknown[] = [];
       for (const container of level) {
         if (!isObject(container)) continue;
-        if (keys.some((k) => k === undefined)) {
+        if (keys === undefined) {
           next.push(...Object.values(container));
         } else {
-          for (const k of keys) if (Object.prototype.hasOwnProperty.call(container, k!)) next.push(container[k!]);
+          for (const k of keys) if (Object.prototype.hasOwnProperty.call(container, k)) next.push(container[k]);
         }
       }
       level = next;
     }
+    return level;
+  }
+
+  private findInMap(arg: unknown, depth: number): Resolved {
+    if (!Array.isArray(arg) || arg.length < 3) return unknownStr('Fn::FindInMap without a map name and two keys');
+    const level = this.mapLevel(arg, 3, depth);
     if (level.length === 0) {
-      return arg.length > 3 && isObject(arg[3]) && 'DefaultValue' in arg[3]
-        ? this.value(arg[3].DefaultValue, depth)
+      return hasDefaultValue(arg)
+        ? this.value((arg[3] as Record<string, unknown>).DefaultValue, depth)
         : unknownStr('Fn::FindInMap of a key the Mappings do not hold');
     }
     const values = level.map((v) => this.value(v, depth));
     if (values.length === 1) return values[0];
     if (values.every((v) => v.t === 'str' || v.t === 'num' || v.t === 'bool')) {
-      const strs = values.flatMap((v) => asStrings(v as RValue).strs);
+      const strs = uniqueAlts(values.flatMap((v) => asStrings(v as RValue).strs));
       return strs.length <= MAX_ALTERNATIVES ? { t: 'str', alts: strs } : unknownStr('Fn::FindInMap with too many possible values');
     }
     // Lists from different keys: any of their items may be in effect, so analysis sees all of them.
@@ -396,6 +463,95 @@ export class Resolver {
       return { t: 'list', items: values.flatMap((v) => (v.t === 'list' ? v.items : [])), open: true };
     }
     return { t: 'unknown', reason: 'Fn::FindInMap with computed keys over values of different shapes' };
+  }
+
+  /**
+   * Builds a string in which the same deploy-time key expression is looked up in Mappings more than once
+   * (`!FindInMap [Env, !Ref Site, Account]` beside `!FindInMap [Env, !Ref Site, RoleSuffix]`). One deployment gives
+   * that expression one value, so the string is built once per possible key: combining the lookups independently
+   * would pair the account of one entry with the suffix of another and multiply the alternatives past the bound.
+   */
+  private correlated(fn: string, arg: unknown, depth: number, build: () => RValue): RValue {
+    const shared = this.sharedKeyExpressions(arg, depth);
+    const combinations = shared.reduce((n, s) => n * s.domain.length, 1);
+    if (shared.length === 0 || combinations > MAX_ALTERNATIVES) return build();
+    const alts: SymStr[] = [];
+    const bindAll = (i: number): RValue | undefined => {
+      if (i === shared.length) {
+        const r = build();
+        if (r.t !== 'str') return r;
+        alts.push(...r.alts);
+        return undefined;
+      }
+      for (const key of shared[i].domain) {
+        this.boundKeys.set(shared[i].expression, key);
+        const r = bindAll(i + 1);
+        this.boundKeys.delete(shared[i].expression);
+        if (r) return r;
+      }
+      return undefined;
+    };
+    const other = bindAll(0);
+    if (other) return other;
+    const unique = uniqueAlts(alts);
+    return unique.length <= MAX_ALTERNATIVES ? { t: 'str', alts: unique } : unknownStr(`${fn} with too many possible values`);
+  }
+
+  /**
+   * Key expressions that are not yet bound and that more than one lookup inside `node` uses, each with the keys a
+   * deployment can give it: the keys every lookup without a DefaultValue holds (another key fails the deployment).
+   */
+  private sharedKeyExpressions(node: unknown, depth: number): Array<{ expression: string; domain: string[] }> {
+    const uses = new Map<string, { node: unknown; uses: KeyUse[] }>();
+    const walk = (n: unknown, d: number): void => {
+      if (--this.scope.budget.steps < 0 || d > MAX_DEPTH || typeof n !== 'object' || n === null) return;
+      if (Array.isArray(n)) {
+        for (const x of n) walk(x, d + 1);
+        return;
+      }
+      const keys = Object.keys(n);
+      const arg = (n as Record<string, unknown>)[keys[0]];
+      if (keys.length === 1 && keys[0] === 'Fn::If' && Array.isArray(arg) && typeof arg[0] === 'string') {
+        // Only the branch the assignment takes: a lookup in the other one says nothing about this deployment.
+        const v = this.scope.conditionValue(arg[0]);
+        if (v !== false) walk(arg[1], d + 1);
+        if (v !== true) walk(arg[2], d + 1);
+        return;
+      }
+      if (keys.length === 1 && keys[0] === 'Fn::FindInMap' && Array.isArray(arg) && arg.length >= 3) {
+        for (let position = 0; position < 3; position++) {
+          if (typeof arg[position] === 'string') continue;
+          const expression = keyExpression(arg[position]);
+          if (expression === undefined || this.boundKeys.has(expression)) continue;
+          const entry = uses.get(expression) ?? { node: arg[position], uses: [] as KeyUse[] };
+          entry.uses.push({ lookup: arg, position });
+          uses.set(expression, entry);
+        }
+      }
+      for (const k of keys) walk((n as Record<string, unknown>)[k], d + 1);
+    };
+    walk(node, depth);
+    const out: Array<{ expression: string; domain: string[] }> = [];
+    for (const [expression, entry] of uses) {
+      if (entry.uses.length < 2) continue;
+      const keysAt = (u: KeyUse) => new Set(this.mapLevel(u.lookup, u.position, depth).flatMap((c) => (isObject(c) ? Object.keys(c) : [])));
+      const constraining = entry.uses.filter((u) => !hasDefaultValue(u.lookup));
+      let domain: Set<string>;
+      if (constraining.length > 0) {
+        domain = keysAt(constraining[0]);
+        for (const u of constraining.slice(1)) {
+          const keys = keysAt(u);
+          domain = new Set([...domain].filter((k) => keys.has(k)));
+        }
+      } else {
+        domain = new Set(entry.uses.flatMap((u) => [...keysAt(u)]));
+      }
+      // A key expression whose own value is known (a literal, or one of a few literals) keeps to those values.
+      const own = this.str(entry.node, depth).map(literalText);
+      if (own.every((k) => k !== undefined)) domain = new Set(own.filter((k) => domain.has(k!)) as string[]);
+      if (domain.size > 0) out.push({ expression, domain: [...domain] });
+    }
+    return out;
   }
 
   private ifFn(arg: unknown, depth: number): Resolved {

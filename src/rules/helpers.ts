@@ -9,9 +9,20 @@ export function principalText(p: ClassifiedPrincipal): string {
   return p.kind === 'star' ? '"*"' : p.display === '?' ? 'an unresolved principal' : p.display;
 }
 
+/**
+ * Principals grouped by the Principal entry they are alternatives of (an Fn::FindInMap with a deploy-time key):
+ * `principal A or B` when only one of them is trusted, `principals (A or B), C` beside others.
+ */
+export function entriesText(entries: ReadonlyArray<readonly string[]>): string {
+  const unique = [...new Map(entries.map((alts) => [alts.join(' or '), alts])).values()];
+  if (unique.length === 1) return `principal ${unique[0].join(' or ')}`;
+  return `principals ${unique.map((alts) => (alts.length > 1 ? `(${alts.join(' or ')})` : alts[0])).join(', ')}`;
+}
+
 export function principalsText(ps: readonly TrustPrincipal[]): string {
-  const texts = [...new Set(ps.map((p) => principalText(p.principal)))];
-  return texts.length === 1 ? `principal ${texts[0]}` : `principals ${texts.join(', ')}`;
+  const entries = new Map<number, Set<string>>();
+  for (const p of ps) entries.set(p.entry, (entries.get(p.entry) ?? new Set()).add(principalText(p.principal)));
+  return entriesText([...entries.values()].map((alts) => [...alts]));
 }
 
 /** `statement "VendorTrust" (principal arn:aws:iam::111122223333:root)` */

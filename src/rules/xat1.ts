@@ -1,7 +1,27 @@
 import { cap, statementText } from './helpers';
-import { STRING_EQUALS_EXAMPLE } from '../engine/analysis';
+import { weakConditions } from './xat2';
+import { STRING_EQUALS_EXAMPLE, TrustStatement, externalIdSource } from '../engine/analysis';
 import { Rule, RuleFinding, acknowledgeHint } from '../engine/rule';
-import { resourcePath } from '../engine/template';
+import { TemplateModel, resourcePath } from '../engine/template';
+import { SymStr } from '../engine/values';
+
+/**
+ * Why the plain StringEquals conditions on `sts:ExternalId` of a statement do not make AWS enforce a value, when
+ * no other rule says so: a weaker operator beside them is XAT2's, and a value that could not be resolved is
+ * reported by XAT6 with what could not be resolved. What is left is a StringEquals with no value, or with values
+ * that are not strings (an object, a list).
+ */
+function unreadableStringEquals(t: TrustStatement, tm: TemplateModel): { reasons: string[]; unresolved: boolean } | undefined {
+  if (t.enforced || weakConditions(t.externalIdConditions).length > 0) return undefined;
+  const reportedByXat6 = (s: SymStr) => {
+    const source = externalIdSource(s, tm, []);
+    return source.params.length === 0 && source.unresolved.length > 0;
+  };
+  if (t.externalIdConditions.some((c) => c.values.some(reportedByXat6))) return undefined;
+  const reasons = t.externalIdConditions.map((c) =>
+    (c.problems.length > 0 ? `${c.operator} has a value that could not be read (${c.problems.join('; ')})` : `${c.operator} lists no value`));
+  return { reasons, unresolved: t.externalIdConditions.some((c) => c.problems.length > 0) };
+}
 
 export const XAT1: Rule = {
   id: 'XAT1',
@@ -28,8 +48,22 @@ export const XAT1: Rule = {
           });
         }
         for (const t of v.trust) {
-          if (t.externalIdConditions.length > 0) continue;
           const stmt = t.statement;
+          if (t.externalIdConditions.length > 0) {
+            const unreadable = unreadableStringEquals(t, role.resource.template);
+            if (unreadable) {
+              out.push({
+                resource: role.resource,
+                variant: v.variant,
+                findingId: stmt.label,
+                path: t.path,
+                message: `The sts:ExternalId condition of ${statementText(t)} cannot be enforced: ${unreadable.reasons.join('; ')}. `
+                  + `Write ${STRING_EQUALS_EXAMPLE} with the ExternalId as its one value.`
+                  + (unreadable.unresolved ? ` ${acknowledgeHint('XAT1', role.resource, stmt.label)}` : ''),
+              });
+            }
+            continue;
+          }
           if (stmt.conditionProblems.length > 0) {
             out.push({
               resource: role.resource,

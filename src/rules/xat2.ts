@@ -1,7 +1,15 @@
 import { cap, statementText } from './helpers';
 import { STRING_EQUALS_EXAMPLE } from '../engine/analysis';
-import { NCondition } from '../engine/policy';
+import { NCondition, isPlain } from '../engine/policy';
 import { Rule, RuleFinding } from '../engine/rule';
+
+/**
+ * The conditions on `sts:ExternalId` whose operator is not a plain StringEquals. A plain StringEquals whose value
+ * is missing or unreadable is not an operator problem: XAT1 and XAT6 report it.
+ */
+export function weakConditions(conditions: readonly NCondition[]): NCondition[] {
+  return conditions.filter((c) => !isPlain(c, 'StringEquals'));
+}
 
 /** Why an operator on `sts:ExternalId` does not make AWS enforce the exact value. */
 export function weakness(c: NCondition): string {
@@ -15,8 +23,6 @@ export function weakness(c: NCondition): string {
     case 'StringNotLike': return `${c.operator} accepts every value except the listed ones`;
     case 'Null': return `${c.operator} only checks whether an ExternalId is present, not its value`;
     case 'StringEqualsIgnoreCase': return `${c.operator} ignores case, so more values match`;
-    case 'StringEquals':
-      return c.values.length === 0 ? `${c.operator} lists no value` : `${c.operator} has a value that could not be read (${c.problems.join('; ')})`;
     default: return `${c.operator} is not an exact string comparison`;
   }
 }
@@ -36,14 +42,15 @@ export const XAT2: Rule = {
     for (const role of app.roles) {
       for (const v of role.variants) {
         for (const t of v.trust) {
-          if (t.externalIdConditions.length === 0 || t.enforced) continue;
-          const reasons = t.externalIdConditions.map(weakness);
+          const weak = weakConditions(t.externalIdConditions);
+          if (weak.length === 0 || t.enforced) continue;
+          const reasons = weak.map(weakness);
           out.push({
             resource: role.resource,
             variant: v.variant,
             findingId: t.statement.label,
             path: t.path,
-            message: `${cap(statementText(t))} checks sts:ExternalId only with ${t.externalIdConditions.map((c) => c.operator).join(', ')}: `
+            message: `${cap(statementText(t))} checks sts:ExternalId only with ${weak.map((c) => c.operator).join(', ')}: `
               + `${reasons.join('; ')}. Write ${STRING_EQUALS_EXAMPLE} instead.`,
           });
         }

@@ -1,4 +1,4 @@
-import { ExternalIdUsage, externalIdUsages, principalText } from './helpers';
+import { ExternalIdUsage, entriesText, externalIdUsages, principalText } from './helpers';
 import { Rule, RuleFinding } from '../engine/rule';
 
 /**
@@ -16,6 +16,28 @@ function sharingKey(u: ExternalIdUsage): { key: string; what: string } | undefin
   }
   const tm = u.resource.template;
   return { key: `param:${tm.source}\u0000${tm.idPrefix}\u0000${JSON.stringify(parts)}`, what: `parameter ${paramNames}` };
+}
+
+/**
+ * The third-party principals that one variant of one role trusts with the same ExternalId, when more than one of
+ * them can be trusted at the same time; `undefined` otherwise. Alternatives of one Principal entry (the branches
+ * of an Fn::If are variants; an Fn::FindInMap with a deploy-time key gives alternatives of one entry) are never
+ * deployed together, so they alone are not sharing.
+ */
+function principalsTogether(usages: readonly ExternalIdUsage[]): string | undefined {
+  const entries = new Map<string, Set<string>>();
+  for (const u of usages) {
+    for (const p of u.trust.thirdParty) {
+      const key = `${u.trust.statement.index}/${p.entry}`;
+      entries.set(key, (entries.get(key) ?? new Set()).add(principalText(p.principal)));
+    }
+  }
+  // Entries with the same alternatives are taken as the same lookup (two statements trusting one
+  // `!FindInMap [Vendor, !Ref Site, Account]`): the same deployment resolves them to the same principal.
+  const distinct = [...new Map([...entries.values()].map((alts) => [[...alts].sort().join('\u0000'), [...alts]])).values()];
+  const all = new Set(distinct.flat());
+  if (distinct.length < 2 || all.size < 2) return undefined;
+  return entriesText(distinct);
 }
 
 export const XAT7: Rule = {
@@ -38,14 +60,17 @@ export const XAT7: Rule = {
     for (const usages of groups.values()) {
       const roleOf = (u: ExternalIdUsage) => `${u.resource.template.source}: ${u.resource.id}`;
       const roles = new Set(usages.map(roleOf));
-      const principals = new Set(usages.flatMap((u) => u.trust.thirdParty.map((p) => principalText(p.principal))));
-      if (roles.size < 2 && principals.size < 2) continue;
       for (const u of usages) {
         const self = roleOf(u);
         const otherRoles = [...roles].filter((r) => r !== self);
-        const others = otherRoles.length > 0
-          ? `the role${otherRoles.length > 1 ? 's' : ''} ${otherRoles.slice(0, 3).join(', ')}${otherRoles.length > 3 ? ` and ${otherRoles.length - 3} more` : ''}`
-          : `the principals ${[...principals].join(', ')} together`;
+        let others: string;
+        if (otherRoles.length > 0) {
+          others = `the role${otherRoles.length > 1 ? 's' : ''} ${otherRoles.slice(0, 3).join(', ')}${otherRoles.length > 3 ? ` and ${otherRoles.length - 3} more` : ''}`;
+        } else {
+          const together = principalsTogether(usages.filter((x) => x.variant === u.variant));
+          if (together === undefined) continue;
+          others = `the ${together} together`;
+        }
         out.push({
           resource: u.resource,
           variant: u.variant,

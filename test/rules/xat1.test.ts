@@ -95,4 +95,38 @@ describe('XAT1: cross-account trust without an enforced sts:ExternalId', () => {
     expect(f).toMatchObject({ resource: 'Role', findingId: 'TrustPolicy' });
     expect(f.message).toContain('Fn::ImportValue');
   });
+
+  describe('a plain StringEquals that AWS cannot enforce', () => {
+    const role = (condition: unknown) => ({
+      Parameters: { ExternalId: { Type: 'String', NoEcho: true, MinLength: 32, MaxLength: 1224, AllowedPattern: '[\\w+=,.@:/-]*' } },
+      Resources: {
+        Role: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            AssumeRolePolicyDocument: {
+              Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: VENDOR_ROLE }, Condition: condition }],
+            },
+          },
+        },
+      },
+    });
+
+    test.each([
+      ['with no value', { StringEquals: { 'sts:ExternalId': [] } }, /StringEquals lists no value/],
+      ['with an object for a value', { StringEquals: { 'sts:ExternalId': { Value: 'x' } } }, /StringEquals has a value that could not be read \(expected a string, got an object\).*acknowledge/],
+      ['with an object beside a good value', { StringEquals: { 'sts:ExternalId': [{ Ref: 'ExternalId' }, { Value: 'x' }] } }, /could not be read/],
+    ])('%s is XAT1\'s, not XAT2\'s', (_name, condition, why) => {
+      const result = run([role(condition)]);
+      expect(ofRule(result, 'XAT2')).toEqual([]);
+      const f = ofRule(result, 'XAT1');
+      expect(f).toHaveLength(1);
+      expect(f[0].findingId).toBe('Statement0');
+      expect(f[0].message).toMatch(why);
+    });
+
+    test('an operator block that cannot be resolved is reported', () => {
+      const result = run([role({ StringEquals: { 'Fn::Transform': { Name: 'X' } } })]);
+      expect(ofRule(result, 'XAT1')[0].message).toMatch(/Condition of statement 0 .*could not be resolved/);
+    });
+  });
 });

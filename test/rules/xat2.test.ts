@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as fc from 'fast-check';
-import { VENDOR_ROLE, checkOne, goodExternalIdParameter, ofRule } from './fixtures';
+import { VENDOR_ROLE, checkOne, goodExternalIdParameter, ofRule, run } from './fixtures';
 
 function roleWithCondition(condition: Record<string, unknown>) {
   return (s: Stack) => {
@@ -57,5 +57,44 @@ describe('XAT2: bypassable operator on sts:ExternalId', () => {
       expect(ofRule(result, 'XAT2')).toHaveLength(weak ? 1 : 0);
       expect(ofRule(result, 'XAT1')).toHaveLength(0);
     }), { numRuns: 40 });
+  });
+});
+
+describe('XAT2 is about the operator only', () => {
+  const role = (condition: unknown) => ({
+    Parameters: {
+      Org: { Type: 'String' },
+      ExternalId: { Type: 'String', NoEcho: true, MinLength: 32, MaxLength: 1224, AllowedPattern: '[\\w+=,.@:/-]*' },
+    },
+    Resources: {
+      Role: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: 'arn:aws:iam::111111111111:role/Deputy' }, Condition: condition }],
+          },
+        },
+      },
+    },
+  });
+
+  test('a plain StringEquals on a value that cannot be resolved is XAT6\'s, not XAT2\'s', () => {
+    const result = run([role({ StringEquals: { 'sts:ExternalId': { 'Fn::Base64': { Ref: 'Org' } } } })]);
+    expect(ofRule(result, 'XAT2')).toEqual([]);
+    expect(ofRule(result, 'XAT1')).toEqual([]);
+    const [f] = ofRule(result, 'XAT6');
+    expect(f.message).toMatch(/could not be resolved \(Fn::Base64 is not evaluated\)/);
+  });
+
+  test('beside such a StringEquals, a weak operator is named alone', () => {
+    const result = run([role({ StringEquals: { 'sts:ExternalId': { 'Fn::Base64': { Ref: 'Org' } } }, StringLike: { 'sts:ExternalId': { Ref: 'ExternalId' } } })]);
+    const [f] = ofRule(result, 'XAT2');
+    expect(f.message).toContain('checks sts:ExternalId only with StringLike: StringLike accepts any value matching its wildcards.');
+    expect(f.message).not.toMatch(/only with StringEquals/);
+  });
+
+  test('an operator that is not known is reported', () => {
+    const [f] = ofRule(run([role({ StringEqualz: { 'sts:ExternalId': { Ref: 'ExternalId' } } })]), 'XAT2');
+    expect(f.message).toContain('StringEqualz is not an exact string comparison');
   });
 });

@@ -1,4 +1,4 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnCondition, CfnMapping, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { VENDOR_ROLE, checkOne, goodExternalIdParameter, goodRole, ofRule } from './fixtures';
@@ -60,5 +60,76 @@ describe('XAT7: one ExternalId protecting several roles or principals', () => {
       goodRole(s, 'RoleB');
     });
     expect(result.findings).toEqual([]);
+  });
+});
+
+describe('XAT7: alternatives of one principal are not sharing', () => {
+  const trustWith = (principal: unknown) => (s: Stack) => {
+    const p = goodExternalIdParameter(s);
+    new iam.CfnRole(s, 'Role', {
+      assumeRolePolicyDocument: {
+        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: principal }, Condition: { StringEquals: { 'sts:ExternalId': p.valueAsString } } }],
+      },
+    });
+  };
+  const isGov = (s: Stack) => new CfnCondition(s, 'IsGov', { expression: Fn.conditionEquals(new CfnParameter(s, 'Gov').valueAsString, 'yes') });
+  const siteAccount = (s: Stack, accounts: Record<string, string>) => {
+    const map = new CfnMapping(s, 'AccountBySite', { mapping: Object.fromEntries(Object.entries(accounts).map(([k, v]) => [k, { Account: v }])) });
+    return map.findInMap(new CfnParameter(s, 'Site').valueAsString, 'Account');
+  };
+
+  test('the branches of an Fn::If: only one is ever deployed', () => {
+    const result = checkOne((s) => trustWith(Fn.conditionIf(isGov(s).logicalId, 'arn:aws:iam::111111111111:role/Gov', 'arn:aws:iam::222222222222:role/Com'))(s));
+    expect(ofRule(result, 'XAT7')).toEqual([]);
+    expect(result.findings).toEqual([]);
+  });
+
+  test('the entries of an Fn::FindInMap whose key is a parameter', () => {
+    const result = checkOne((s) => trustWith(Fn.sub('arn:aws:iam::${A}:role/Deputy', { A: siteAccount(s, { us: '111111111111', eu: '222222222222' }) }))(s));
+    expect(result.findings).toEqual([]);
+  });
+
+  test('two statements trusting the same lookup trust one principal per deployment', () => {
+    const result = checkOne((s) => {
+      const p = goodExternalIdParameter(s);
+      const principal = Fn.sub('arn:aws:iam::${A}:role/Deputy', { A: siteAccount(s, { us: '111111111111', eu: '222222222222' }) });
+      const statement = (action: string) => ({ Effect: 'Allow', Action: action, Principal: { AWS: principal }, Condition: { StringEquals: { 'sts:ExternalId': p.valueAsString } } });
+      new iam.CfnRole(s, 'Role', { assumeRolePolicyDocument: { Statement: [statement('sts:AssumeRole'), statement('sts:*')] } });
+    });
+    expect(result.findings).toEqual([]);
+  });
+
+  test('a second principal beside the alternatives still shares the ExternalId', () => {
+    const result = checkOne((s) => trustWith([
+      Fn.sub('arn:aws:iam::${A}:role/Deputy', { A: siteAccount(s, { us: '111111111111', eu: '222222222222' }) }),
+      'arn:aws:iam::333333333333:role/Other',
+    ])(s));
+    const f = ofRule(result, 'XAT7');
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toContain('(arn:aws:iam::111111111111:role/Deputy or arn:aws:iam::222222222222:role/Deputy), arn:aws:iam::333333333333:role/Other together');
+  });
+
+  test('a branch that trusts two principals shares the ExternalId in that branch only', () => {
+    const result = checkOne((s) => trustWith(Fn.conditionIf(isGov(s).logicalId,
+      ['arn:aws:iam::111111111111:role/Gov', 'arn:aws:iam::333333333333:role/Other'], 'arn:aws:iam::222222222222:role/Com'))(s));
+    const f = ofRule(result, 'XAT7');
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toMatch(/111111111111:role\/Gov, arn:aws:iam::333333333333:role\/Other together.*This holds when condition IsGov is true/);
+    expect(f[0].message).not.toContain('222222222222');
+  });
+
+  test('two roles with alternatives still share the ExternalId', () => {
+    const result = checkOne((s) => {
+      const p = goodExternalIdParameter(s);
+      const principal = Fn.conditionIf(isGov(s).logicalId, 'arn:aws:iam::111111111111:role/Gov', 'arn:aws:iam::222222222222:role/Com');
+      for (const id of ['RoleA', 'RoleB']) {
+        new iam.CfnRole(s, id, {
+          assumeRolePolicyDocument: {
+            Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: principal }, Condition: { StringEquals: { 'sts:ExternalId': p.valueAsString } } }],
+          },
+        });
+      }
+    });
+    expect(ofRule(result, 'XAT7').map((f) => f.resource)).toEqual(['RoleA', 'RoleB']);
   });
 });
