@@ -5,16 +5,14 @@
  * under `scope` and `CrossAccountTrust-XAT3[<finding id>]` one finding.
  */
 
+import { isObject } from '../private/json';
+
 const ACKNOWLEDGED_RULES = 'aws:cdk:acknowledged-rules';
 const LOGICAL_ID = 'aws:cdk:logicalId';
 const PACK_NAME = 'CrossAccountTrust';
 
 /** The reason a finding was acknowledged with, or undefined when it was not. */
 export type AcknowledgementLookup = (finding: { readonly resource: string; readonly rule: string; readonly findingId: string }) => string | undefined;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * Reads the metadata of one stack artifact (construct path to metadata entries, as in `<stack>.metadata.json`).

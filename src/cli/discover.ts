@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AcknowledgementLookup, acknowledgementsFrom } from './acknowledgements';
+import { isObject } from '../private/json';
 
 export const TEMPLATE_EXTENSIONS: readonly string[] = ['.json', '.yaml', '.yml', '.template'];
 const ASSEMBLY_MANIFEST = 'manifest.json';
@@ -32,10 +33,6 @@ export interface DiscoveryError {
 export interface Discovery {
   readonly targets: TemplateTarget[];
   readonly errors: DiscoveryError[];
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function reason(e: unknown): string {

@@ -170,9 +170,12 @@ export class VendorAccessRole extends Construct {
       this.externalId = this.checkLiteralExternalId(props.externalId, props.externalIdMinLength);
     }
 
+    // The account root in the vendor role's own partition (AccountPrincipal would take the stack's,
+    // a token even when the vendor role ARN is a literal).
+    const vendor = Arn.split(props.vendorRoleArn, ArnFormat.SLASH_RESOURCE_NAME);
     const principal = trust === VendorTrust.ROLE_PRINCIPAL
       ? new iam.ArnPrincipal(props.vendorRoleArn)
-      : new iam.AccountPrincipal(Arn.split(props.vendorRoleArn, ArnFormat.SLASH_RESOURCE_NAME).account)
+      : new iam.ArnPrincipal(`arn:${vendor.partition}:iam::${vendor.account}:root`)
         .withConditions({ ArnEquals: { 'aws:PrincipalArn': props.vendorRoleArn } });
 
     const role = new iam.Role(this, 'Role', {

@@ -4,6 +4,7 @@
  * strings are parsed here and their resources join the model with a `<StackSet>/<Inner>` id.
  */
 import { ParamInfo, RValue, Resolver, ResolveScope, conditionNames, literalText } from './values';
+import { describeType, isObject } from '../private/json';
 
 /** Resource types whose properties the rules read; the others are only counted. */
 export const ANALYSED_TYPES = new Set([
@@ -57,16 +58,6 @@ export interface BuiltModel {
   readonly resources: ResourceModel[];
   readonly errors: ModelError[];
   resourceCount: number;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
 function num(v: unknown): number | undefined {
@@ -158,7 +149,7 @@ export function addTemplate(
   const { source, template } = input;
   const where = nesting.depth === 0 ? 'the template' : `the TemplateBody of StackSet ${nesting.idPrefix.slice(0, -1)}`;
   if (!isObject(template)) {
-    model.errors.push({ source, resource: nesting.depth ? nesting.idPrefix.slice(0, -1) : undefined, message: `${where} is ${describe(template)}, expected an object with a Resources section` });
+    model.errors.push({ source, resource: nesting.depth ? nesting.idPrefix.slice(0, -1) : undefined, message: `${where} is ${describeType(template)}, expected an object with a Resources section` });
     return;
   }
   const resourcesRaw = template.Resources;
@@ -166,7 +157,7 @@ export function addTemplate(
     model.errors.push({
       source,
       resource: nesting.depth ? nesting.idPrefix.slice(0, -1) : undefined,
-      message: `Resources of ${where} is ${resourcesRaw === undefined ? 'missing' : describe(resourcesRaw)}, expected an object of resources`,
+      message: `Resources of ${where} is ${resourcesRaw === undefined ? 'missing' : describeType(resourcesRaw)}, expected an object of resources`,
     });
     return;
   }
@@ -199,7 +190,7 @@ export function addTemplate(
     model.resourceCount++;
     const id = nesting.idPrefix + logicalId;
     if (!isObject(r) || typeof r.Type !== 'string') {
-      model.errors.push({ source, resource: id, message: `resource ${id} is ${isObject(r) ? 'missing a string Type' : describe(r)}, expected an object with a Type` });
+      model.errors.push({ source, resource: id, message: `resource ${id} is ${isObject(r) ? 'missing a string Type' : describeType(r)}, expected an object with a Type` });
       continue;
     }
     const type = r.Type;

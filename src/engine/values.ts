@@ -4,6 +4,7 @@
  * and unknowns), with every possible alternative kept. Done once here so that no rule evaluates
  * intrinsics on its own.
  */
+import { describeType, isObject } from '../private/json';
 
 /** One piece of a symbolic string. `fragment` marks a piece cut out of a larger symbolic value by `Fn::Split`. */
 export type Part =
@@ -133,16 +134,6 @@ function cartesian(seq: ReadonlyArray<readonly SymStr[]>): SymStr[] | undefined 
     acc = uniqueAlts(next);
   }
   return acc;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
 /**
@@ -293,7 +284,7 @@ export class Resolver {
   }
 
   private ref(arg: unknown): Resolved {
-    if (typeof arg !== 'string') return { t: 'unknown', reason: `Ref to ${describe(arg)}` };
+    if (typeof arg !== 'string') return { t: 'unknown', reason: `Ref to ${describeType(arg)}` };
     if (arg === 'AWS::NoValue') return NO_VALUE;
     if (arg === 'AWS::NotificationARNs') return { t: 'list', items: [unknownStr(arg)], open: true };
     if (PSEUDO_PARAMETERS.has(arg)) return { t: 'str', alts: [{ parts: [{ kind: 'pseudo', name: arg }] }] };
@@ -336,7 +327,7 @@ export class Resolver {
         vars = arg[1];
       }
     }
-    if (typeof text !== 'string') return unknownStr(`Fn::Sub of ${describe(text)}`);
+    if (typeof text !== 'string') return unknownStr(`Fn::Sub of ${describeType(text)}`);
     const seq: SymStr[][] = [];
     const re = /\$\{([^}]*)\}/g;
     let last = 0;

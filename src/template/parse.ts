@@ -8,6 +8,7 @@ import {
   Composer, CST, Document, LineCounter, Parser, ScalarTag, Tags, YAMLError, isAlias, isMap, isNode, isScalar, isSeq, visit,
 } from 'yaml';
 import { CLOUDFORMATION_TAGS } from './tags';
+import { isObject } from '../private/json';
 
 /** Files above this size are not read; CloudFormation itself accepts templates of at most 1 MB. */
 export const MAX_TEMPLATE_BYTES = 50 * 1024 * 1024;
@@ -236,10 +237,6 @@ export function decodeTemplateText(bytes: Uint8Array): string {
   } catch {
     throw new TemplateParseError('the file is not valid UTF-8 text; expected a JSON or YAML template in UTF-8');
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** A CloudFormation template: an object with a Resources object, or one that declares AWSTemplateFormatVersion. */

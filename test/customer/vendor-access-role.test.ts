@@ -43,7 +43,7 @@ describe('VendorAccessRole trust policy', () => {
         Statement: [{
           Effect: 'Allow',
           Action: 'sts:AssumeRole',
-          Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111122223333:root']] } },
+          Principal: { AWS: 'arn:aws:iam::111122223333:root' },
           Condition: {
             StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } },
             ArnEquals: { 'aws:PrincipalArn': VENDOR_ROLE },
