@@ -21,5 +21,6 @@ export interface Rule extends RuleInfo {
 
 /** How a finding is acknowledged, for messages about values the rule could not resolve. */
 export function acknowledgeHint(ruleId: string, resource: ResourceModel, findingId: string): string {
-  return `If you have checked it by hand, acknowledge it: Validations.of(resource).acknowledge({ id: 'CrossAccountTrust-${ruleId}[${resource.findingPrefix}${findingId}]', reason }).`;
+  // The CLI honours acknowledgments only through a CDK app's cloud assembly, so the hint names the CDK call.
+  return `If you have checked it by hand, acknowledge it in the CDK app: Validations.of(<the role construct>).acknowledge({ id: 'CrossAccountTrust-${ruleId}[${resource.findingPrefix}${findingId}]', reason }).`;
 }
