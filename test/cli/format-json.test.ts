@@ -7,7 +7,7 @@ describe('--format json', () => {
     expect(Object.keys(report)).toEqual(['version', 'findings', 'errors', 'summary', 'acknowledged']);
     expect(report.version).toBe(PACKAGE_VERSION);
 
-    expect(report.findings).toHaveLength(4);
+    expect(report.findings).toHaveLength(5);
     for (const f of report.findings) {
       // The five documented fields, then the extras.
       expect(Object.keys(f).slice(0, 5)).toEqual(['file', 'resource', 'rule', 'level', 'message']);
@@ -24,12 +24,13 @@ describe('--format json', () => {
     expect(report.findings.map((f: any) => [f.file, f.resource, f.rule, f.level])).toEqual([
       ['long-session.yaml', 'VendorRole', 'XAT10', 'warning'],
       ['stackset.yaml', 'Onboarding/VendorRole', 'XAT3', 'error'],
+      ['stackset.yaml', 'Onboarding/VendorRole', 'XAT7', 'error'],
       ['unsafe-role.json', 'AuditRole', 'XAT1', 'error'],
       ['unsafe-role.json', 'AuditRole', 'XAT3', 'error'],
     ]);
 
     expect(report.errors).toEqual([{ file: 'not-a-template.json', message: expect.stringMatching(/not a CloudFormation template/) }]);
-    expect(report.summary).toEqual({ files: 5, skipped: 0, resources: 5, findings: 4, acknowledged: 0 });
+    expect(report.summary).toEqual({ files: 5, skipped: 0, resources: 5, findings: 5, acknowledged: 0 });
     expect(report.acknowledged).toEqual([]);
   });
 

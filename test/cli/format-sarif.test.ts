@@ -19,7 +19,7 @@ describe('--format sarif', () => {
     const { code, log } = sarif(['unsafe-role.json', 'stackset.yaml', 'long-session.yaml', 'missing.yaml', 'errors/broken-resource.yaml']);
     expect(code).toBe(2);
     expect(validate(log)).toEqual([]);
-    expect(log.runs[0].results).toHaveLength(4);
+    expect(log.runs[0].results).toHaveLength(5);
   });
 
   test('one rule descriptor per XAT rule, from the rule metadata', () => {

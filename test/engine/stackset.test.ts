@@ -20,7 +20,8 @@ describe('roles inside a StackSet TemplateBody', () => {
     const result = checkOne((s) => new CfnStackSet(s, 'Onboarding', { stackSetName: 'onboarding', permissionModel: 'SERVICE_MANAGED', templateBody: JSON.stringify(INNER) }));
     const [f] = ofRule(result, 'XAT3');
     expect(f).toMatchObject({ resource: 'Onboarding/Inner', findingId: 'Inner.Statement0.Principal0', path: ['Resources', 'Onboarding', 'Properties', 'TemplateBody'] });
-    expect(result.findings.map((x) => x.ruleId)).toEqual(['XAT3']);
+    // XAT7: a StackSet gives every account the same ExternalId parameter value.
+    expect(result.findings.map((x) => x.ruleId)).toEqual(['XAT3', 'XAT7']);
     expect(result.resources).toBe(2);
   });
 

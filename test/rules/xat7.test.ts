@@ -1,4 +1,4 @@
-import { App, CfnCondition, CfnMapping, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import { App, CfnCondition, CfnMapping, CfnParameter, CfnStackSet, Fn, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { VENDOR_ROLE, checkOne, goodExternalIdParameter, goodRole, ofRule } from './fixtures';
@@ -33,14 +33,43 @@ describe('XAT7: one ExternalId protecting several roles or principals', () => {
     expect(f[0].message).toContain('the Default of parameter ExternalId');
   });
 
-  test('one parameter guarding two roles in one template', () => {
+  test('one parameter guarding two roles that trust the same vendor role is fine: one account, one vendor, one ExternalId', () => {
     const result = checkOne((s) => {
       const p = goodExternalIdParameter(s);
       goodRole(s, 'RoleA', p);
       goodRole(s, 'RoleB', p);
     });
-    expect(ofRule(result, 'XAT7')).toHaveLength(2);
-    expect(ofRule(result, 'XAT7')[0].message).toContain('parameter ExternalId');
+    expect(result.findings).toEqual([]);
+  });
+
+  test('one parameter guarding roles that trust different vendor roles', () => {
+    const result = checkOne((s) => {
+      const p = goodExternalIdParameter(s);
+      goodRole(s, 'RoleA', p);
+      new iam.Role(s, 'RoleB', { assumedBy: new iam.ArnPrincipal('arn:aws:iam::777788889999:role/Other'), externalIds: [p.valueAsString] });
+    });
+    const f = ofRule(result, 'XAT7');
+    expect(f.map((x) => x.resource).sort()).toEqual([expect.stringMatching(/^RoleA/), expect.stringMatching(/^RoleB/)]);
+    expect(f[0].message).toMatch(/\(parameter ExternalId\) also protects the principals .*777788889999:role\/Other.* of the roles/);
+  });
+
+  test('a parameter of a StackSet body is one value for every account the StackSet deploys to', () => {
+    const body = {
+      Parameters: { ExternalId: { Type: 'String', NoEcho: true, MinLength: 32, MaxLength: 1224, AllowedPattern: '^[\\w+=,.@:\\/-]+$' } },
+      Resources: {
+        Inner: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            AssumeRolePolicyDocument: {
+              Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: VENDOR_ROLE }, Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } } }],
+            },
+          },
+        },
+      },
+    };
+    const result = checkOne((s) => new CfnStackSet(s, 'Onboarding', { stackSetName: 'onboarding', permissionModel: 'SERVICE_MANAGED', templateBody: JSON.stringify(body) }));
+    expect(result.findings.map((f) => [f.ruleId, f.resource])).toEqual([['XAT7', 'Onboarding/Inner']]);
+    expect(result.findings[0].message).toMatch(/the same in every account StackSet Onboarding deploys this role to/);
   });
 
   test('one statement trusting two vendor principals with one ExternalId', () => {
@@ -118,9 +147,11 @@ describe('XAT7: alternatives of one principal are not sharing', () => {
     expect(f[0].message).not.toContain('222222222222');
   });
 
-  test('two roles with alternatives still share the ExternalId', () => {
-    const result = checkOne((s) => {
-      const p = goodExternalIdParameter(s);
+  test('two roles trusting the same alternatives may share a deploy-time value; a shared Default they may not', () => {
+    const build = (withDefault: boolean) => checkOne((s) => {
+      const p = withDefault
+        ? new CfnParameter(s, 'ExternalId', { type: 'String', noEcho: true, default: 'Z3hQ9mVt7LkP2wXr8NcB5yDf4GsJ6aHe' })
+        : goodExternalIdParameter(s);
       const principal = Fn.conditionIf(isGov(s).logicalId, 'arn:aws:iam::111111111111:role/Gov', 'arn:aws:iam::222222222222:role/Com');
       for (const id of ['RoleA', 'RoleB']) {
         new iam.CfnRole(s, id, {
@@ -130,6 +161,8 @@ describe('XAT7: alternatives of one principal are not sharing', () => {
         });
       }
     });
-    expect(ofRule(result, 'XAT7').map((f) => f.resource)).toEqual(['RoleA', 'RoleB']);
+    expect(ofRule(build(false), 'XAT7')).toEqual([]);
+    expect(ofRule(build(true), 'XAT7').map((f) => f.resource)).toEqual(['RoleA', 'RoleB']);
   });
+
 });
