@@ -1,19 +1,7 @@
 import { CfnStackSet } from 'aws-cdk-lib';
-import { VENDOR_ACCOUNT, checkOne, ofRule, run, synth } from '../rules/fixtures';
+import { VENDOR_ACCOUNT, checkOne, ofRule, run, stackSetBody, synth } from '../rules/fixtures';
 
-const INNER = {
-  Parameters: { ExternalId: { Type: 'String', NoEcho: true, MinLength: 32, MaxLength: 1224, AllowedPattern: '[\\w+=,.@:/-]*' } },
-  Resources: {
-    Inner: {
-      Type: 'AWS::IAM::Role',
-      Properties: {
-        AssumeRolePolicyDocument: {
-          Statement: { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: `arn:aws:iam::${VENDOR_ACCOUNT}:root` }, Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } } },
-        },
-      },
-    },
-  },
-};
+const INNER = stackSetBody(`arn:aws:iam::${VENDOR_ACCOUNT}:root`);
 
 describe('roles inside a StackSet TemplateBody', () => {
   test('inner findings carry <StackSet>/<Inner> and stop their path at the TemplateBody', () => {

@@ -56,3 +56,20 @@ export function trustDoc(...statements: unknown[]): unknown {
 export function logicalIds(template: Record<string, any>, type: string): string[] {
   return Object.entries(template.Resources).filter(([, r]: [string, any]) => r.Type === type).map(([id]) => id);
 }
+
+/** The body of a StackSet: one role `Inner` trusting `principal` with a NoEcho ExternalId parameter that meets XAT5. */
+export function stackSetBody(principal: string): Record<string, unknown> {
+  return {
+    Parameters: { ExternalId: { Type: 'String', NoEcho: true, MinLength: 32, MaxLength: 1224, AllowedPattern: '[\\w+=,.@:/-]*' } },
+    Resources: {
+      Inner: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Statement: { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: principal }, Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } } },
+          },
+        },
+      },
+    },
+  };
+}

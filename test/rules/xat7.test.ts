@@ -1,7 +1,7 @@
 import { App, CfnCondition, CfnMapping, CfnParameter, CfnStackSet, Fn, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { VENDOR_ROLE, checkOne, goodExternalIdParameter, goodRole, ofRule } from './fixtures';
+import { VENDOR_ROLE, checkOne, goodExternalIdParameter, goodRole, ofRule, stackSetBody } from './fixtures';
 import { check } from '../../src/engine';
 
 describe('XAT7: one ExternalId protecting several roles or principals', () => {
@@ -54,19 +54,7 @@ describe('XAT7: one ExternalId protecting several roles or principals', () => {
   });
 
   test('a parameter of a StackSet body is one value for every account the StackSet deploys to', () => {
-    const body = {
-      Parameters: { ExternalId: { Type: 'String', NoEcho: true, MinLength: 32, MaxLength: 1224, AllowedPattern: '^[\\w+=,.@:\\/-]+$' } },
-      Resources: {
-        Inner: {
-          Type: 'AWS::IAM::Role',
-          Properties: {
-            AssumeRolePolicyDocument: {
-              Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: VENDOR_ROLE }, Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } } }],
-            },
-          },
-        },
-      },
-    };
+    const body = stackSetBody(VENDOR_ROLE);
     const result = checkOne((s) => new CfnStackSet(s, 'Onboarding', { stackSetName: 'onboarding', permissionModel: 'SERVICE_MANAGED', templateBody: JSON.stringify(body) }));
     expect(result.findings.map((f) => [f.ruleId, f.resource])).toEqual([['XAT7', 'Onboarding/Inner']]);
     expect(result.findings[0].message).toMatch(/the same in every account StackSet Onboarding deploys this role to/);
