@@ -2,7 +2,9 @@ import * as crypto from 'crypto';
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as fc from 'fast-check';
 import { VendorAccessRole, VendorAccessRoleProps, VendorTrust } from '../../src';
+import { check } from '../../src/engine';
 
 const VENDOR_ROLE = 'arn:aws:iam::111122223333:role/VendorDeputy';
 
@@ -196,5 +198,43 @@ describe('VendorAccessRole maxSessionDuration', () => {
   test('one hour has no warning', () => {
     const { stack } = build();
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+});
+
+describe('VendorAccessRole with any vendor role ARN (property-based)', () => {
+  const CUSTOMER_ACCOUNT = '444455556666';
+  const nameChar = fc.constantFrom(...'abcXYZ019_+=,.@-'.split(''));
+  const name = fc.string({ unit: nameChar, minLength: 1, maxLength: 64 });
+  const path = fc.array(fc.string({ unit: nameChar, minLength: 1, maxLength: 12 }), { maxLength: 3 })
+    .map((segments) => (segments.length === 0 ? '/' : `/${segments.join('/')}/`));
+  const account = fc.stringMatching(/^\d{12}$/).filter((a) => a !== CUSTOMER_ACCOUNT);
+  const partition = fc.constantFrom('aws', 'aws-cn', 'aws-us-gov');
+  const roleArn = fc.tuple(partition, account, path, name).map(([p, a, rolePath, n]) => `arn:${p}:iam::${a}:role${rolePath}${n}`);
+
+  test('a valid role ARN is trusted exactly, and the engine finds nothing in either trust mode', () => {
+    fc.assert(fc.property(roleArn, fc.constantFrom(VendorTrust.ROLE_PRINCIPAL, VendorTrust.ACCOUNT_ROOT_NARROWED_TO_ROLE), (vendorRoleArn, trust) => {
+      const { template } = build({ vendorRoleArn, trust }, customerStack(CUSTOMER_ACCOUNT));
+      const json = template().toJSON();
+      const [statement] = Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::IAM::Role').Properties.AssumeRolePolicyDocument.Statement;
+      if (trust === VendorTrust.ROLE_PRINCIPAL) {
+        expect(statement.Principal).toEqual({ AWS: vendorRoleArn });
+      } else {
+        expect(statement.Condition.ArnEquals).toEqual({ 'aws:PrincipalArn': vendorRoleArn });
+      }
+      expect(check([{ source: 'customer', template: json, account: CUSTOMER_ACCOUNT }])).toEqual(expect.objectContaining({ findings: [], errors: [] }));
+    }), { numRuns: 40 });
+  });
+
+  test('a role ARN turned into a root, a user, a wildcard or a bare account is always rejected', () => {
+    const broken = fc.tuple(roleArn, fc.constantFrom(
+      (arn: string) => arn.replace(/:role\/.*$/, ':root'),
+      (arn: string) => arn.replace(':role/', ':user/'),
+      (arn: string) => `${arn}*`,
+      (arn: string) => arn.split(':')[4],
+    )).map(([arn, breakIt]) => breakIt(arn));
+    fc.assert(fc.property(broken, (vendorRoleArn) => {
+      expect(() => build({ vendorRoleArn }, customerStack(CUSTOMER_ACCOUNT)))
+        .toThrow(`Customer/Access: invalid vendorRoleArn ${JSON.stringify(vendorRoleArn)}`);
+    }), { numRuns: 60 });
   });
 });
