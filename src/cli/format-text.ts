@@ -28,10 +28,11 @@ function summaryLine(report: Report): string {
 /** One line per finding, `file: resource: XATn level: message`, then one per error, then a summary. */
 export function formatText(report: Report, options: TextOptions): string {
   const paint = (code: number, s: string) => (options.colors ? `\u001b[${code}m${s}\u001b[0m` : s);
-  const place = (x: { file: string; stack?: string }) => `${x.file}${x.stack !== undefined ? ` (stack ${x.stack})` : ''}`;
+  // The stack of a cloud assembly goes last, so that every line keeps the documented `file: resource: ...` prefix.
+  const stack = (x: { stack?: string }) => (x.stack !== undefined ? ` (stack ${x.stack})` : '');
   const lines = [
-    ...report.findings.map((f) => `${place(f)}: ${f.resource}: ${paint(ANSI.bold, f.rule)} ${paint(f.level === 'error' ? ANSI.red : ANSI.yellow, f.level)}: ${f.message}`),
-    ...report.errors.map((e) => `${place(e)}: ${e.resource !== undefined ? `${e.resource}: ` : ''}${paint(ANSI.red, 'could not be checked')}: ${e.message}`),
+    ...report.findings.map((f) => `${f.file}: ${f.resource}: ${paint(ANSI.bold, f.rule)} ${paint(f.level === 'error' ? ANSI.red : ANSI.yellow, f.level)}: ${f.message}${stack(f)}`),
+    ...report.errors.map((e) => `${e.file}: ${e.resource !== undefined ? `${e.resource}: ` : ''}${paint(ANSI.red, 'could not be checked')}: ${e.message}${stack(e)}`),
   ];
   if (!options.quiet) lines.push(paint(ANSI.dim, summaryLine(report)));
   return lines.map((l) => `${l}\n`).join('');
