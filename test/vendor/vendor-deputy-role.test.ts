@@ -1,7 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as fc from 'fast-check';
 import { VendorDeputyRole, VendorDeputyRoleProps } from '../../src';
+import { check } from '../../src/engine';
 
 function vendorStack(): Stack {
   return new Stack(new App(), 'Vendor', { env: { account: '111122223333', region: 'eu-west-1' } });
@@ -128,5 +130,24 @@ describe('VendorDeputyRole.customerRoleTemplate', () => {
     const agnostic = build({}, new Stack(new App(), 'Vendor'));
     expect(() => agnostic.deputy.customerRoleTemplate(agnostic.stack.node.root as App, 'T', { managedPolicyNames: ['SecurityAudit'] }))
       .toThrow(/stack account \(not set\)/);
+  });
+});
+
+describe('VendorDeputyRole with any customer role name and path (property-based)', () => {
+  const nameChar = fc.constantFrom(...'abcXYZ019_+=,.@-'.split(''));
+  const name = fc.string({ unit: nameChar, minLength: 1, maxLength: 64 });
+  const rolePath = fc.array(fc.string({ unit: nameChar, minLength: 1, maxLength: 12 }), { maxLength: 3 })
+    .map((segments) => (segments.length === 0 ? '/' : `/${segments.join('/')}/`));
+
+  test('allows exactly that role name in any account, denies its own account, and the engine finds nothing', () => {
+    fc.assert(fc.property(name, rolePath, (customerRoleName, customerRolePath) => {
+      const { stack, template } = build({ customerRoleName, customerRolePath });
+      const json = template().toJSON();
+      const role = Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::IAM::Role');
+      const [allow, deny] = role.Properties.Policies[0].PolicyDocument.Statement;
+      expect(allow.Resource).toBe(`arn:aws:iam::*:role${customerRolePath}${customerRoleName}`);
+      expect(deny).toMatchObject({ Effect: 'Deny', Condition: { StringEquals: { 'aws:ResourceAccount': '${aws:PrincipalAccount}' } } });
+      expect(check([{ source: 'vendor', template: json, account: stack.account }])).toEqual(expect.objectContaining({ findings: [], errors: [] }));
+    }), { numRuns: 40 });
   });
 });
