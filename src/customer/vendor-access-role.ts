@@ -160,6 +160,12 @@ export class VendorAccessRole extends Construct {
       if (problem) throw propError(this, 'path', props.path, problem);
     }
     const maxSessionDuration = checkSessionDuration(this, props.maxSessionDuration);
+    const minLength = props.externalIdMinLength;
+    if (minLength !== undefined && !Token.isUnresolved(minLength)
+      && (!Number.isInteger(minLength) || minLength < ExternalId.STS_MIN_LENGTH || minLength > ExternalId.STS_MAX_LENGTH)) {
+      throw propError(this, 'externalIdMinLength', minLength,
+        `expected an integer from ${ExternalId.STS_MIN_LENGTH} to ${ExternalId.STS_MAX_LENGTH} (the STS limits for an ExternalId)`);
+    }
 
     if (props.externalId === undefined) {
       this.externalIdParameter = new ExternalIdParameter(stack, this.parameterId(stack), {
@@ -170,13 +176,9 @@ export class VendorAccessRole extends Construct {
       this.externalId = this.checkLiteralExternalId(props.externalId, props.externalIdMinLength);
     }
 
-    // The account root in the vendor role's own partition (AccountPrincipal would take the stack's,
-    // a token even when the vendor role ARN is a literal).
-    const vendor = Arn.split(props.vendorRoleArn, ArnFormat.SLASH_RESOURCE_NAME);
     const principal = trust === VendorTrust.ROLE_PRINCIPAL
       ? new iam.ArnPrincipal(props.vendorRoleArn)
-      : new iam.ArnPrincipal(`arn:${vendor.partition}:iam::${vendor.account}:root`)
-        .withConditions({ ArnEquals: { 'aws:PrincipalArn': props.vendorRoleArn } });
+      : this.narrowedAccountRoot(props.vendorRoleArn);
 
     const role = new iam.Role(this, 'Role', {
       assumedBy: principal,
@@ -202,6 +204,16 @@ export class VendorAccessRole extends Construct {
         + 'a second statement without the ExternalId condition would let the vendor, or anyone it names, in without it. Create another VendorAccessRole instead.',
       ],
     });
+  }
+
+  /**
+   * The vendor account root in the vendor role's own partition (AccountPrincipal would take the
+   * stack's, a token even when the vendor role ARN is a literal), narrowed to that role.
+   */
+  private narrowedAccountRoot(vendorRoleArn: string): iam.IPrincipal {
+    const vendor = Arn.split(vendorRoleArn, ArnFormat.SLASH_RESOURCE_NAME);
+    return new iam.ArnPrincipal(`arn:${vendor.partition}:iam::${vendor.account}:root`)
+      .withConditions({ ArnEquals: { 'aws:PrincipalArn': vendorRoleArn } });
   }
 
   /** One stack-level parameter per role; the first keeps the plain name customers expect. */

@@ -178,6 +178,16 @@ describe('VendorAccessRole externalId', () => {
     });
   });
 
+  test.each([
+    ['with the parameter', {}],
+    ['with a literal', { externalId: 'Z3hQ9mVt7LkP2wXr8NcB5yDf4GsJ6aHeQ' }],
+  ])('an externalIdMinLength outside the STS limits is rejected %s', (_with, props) => {
+    for (const externalIdMinLength of [1, 1225, 32.5]) {
+      expect(() => build({ ...props, externalIdMinLength }))
+        .toThrow(`Customer/Access: invalid externalIdMinLength ${externalIdMinLength}: expected an integer from 2 to 1224`);
+    }
+  });
+
   test('externalIdMinLength reaches the parameter', () => {
     const { template } = build({ externalIdMinLength: 48 });
     template().hasParameter('ExternalId', { MinLength: 48 });
