@@ -6,6 +6,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ALL_RULES } from '../src/rules';
 
+/** How templates are read before the rules see them: what is expanded, and what is reported when it cannot be. */
+const TEMPLATE_SCOPE: readonly string[] = [
+  'Templates in JSON or YAML. YAML 1.1 merge keys (`<<: *anchor`, `<<: [*a, *b]`) are expanded as `aws cloudformation package`'
+    + ' and the SAM CLI expand them before CloudFormation sees the template: keys of the mapping itself win over merged ones, and of a'
+    + ' list of sources the earlier one wins. A merge key whose value is not a mapping, an alias of one or a list of them is an error'
+    + ' that names its line.',
+];
+
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 /** The full text of RULES.md. */
@@ -26,6 +34,10 @@ export function rulesMarkdown(): string {
     ...ALL_RULES.map((r) => `| ${r.id} | ${r.level} | ${cell(r.cause)} | ${cell(r.explanation)} | ${cell(r.fix)} | `
       + `\`Validations.of(scope).acknowledge({ id: 'CrossAccountTrust-${r.id}[<finding id>]', reason })\` for one finding, `
       + `\`CrossAccountTrust-${r.id}\` for all of them under \`scope\` |`),
+    '',
+    '## What is read',
+    '',
+    ...TEMPLATE_SCOPE.map((line) => `- ${line}`),
     '',
     '## Acknowledging a finding',
     '',

@@ -5,7 +5,7 @@
  * gives both formats the same node ranges and the same duplicate-key check.
  */
 import {
-  Composer, CST, Document, LineCounter, Parser, ScalarTag, Tags, YAMLError, isAlias, isMap, isNode, isScalar, isSeq, visit,
+  Composer, CST, Document, LineCounter, Pair, Parser, Scalar, ScalarTag, Tags, YAMLError, YAMLMap, isAlias, isMap, isNode, isScalar, isSeq, visit,
 } from 'yaml';
 import { CLOUDFORMATION_TAGS } from './tags';
 import { isObject } from '../private/json';
@@ -56,7 +56,11 @@ const COMPOSE_OPTIONS = {
   schema: 'core',
   customTags: (core: Tags) => [YAML11_OCTAL, ...core, ...CLOUDFORMATION_TAGS],
   stringKeys: true,
-  // The built-in check compares every pair of keys of a mapping, quadratic in a template's Resources; see checkDuplicateKeys().
+  // YAML 1.1 merge keys (`<<: *anchor`), expanded as the YAML 1.1 tools in front of CloudFormation expand them
+  // (`aws cloudformation package`, SAM CLI: PyYAML): keys of the mapping itself win over merged ones, and of a list
+  // of sources the earlier one wins. Read as a literal key instead, a merged statement would be checked as empty.
+  merge: true,
+  // The built-in check compares every pair of keys of a mapping, quadratic in a template's Resources; see checkKeys().
   uniqueKeys: false,
 };
 
@@ -98,22 +102,69 @@ function checkNesting(tokens: readonly CST.Token[], lines: LineCounter): void {
   }
 }
 
+const MERGE_KEY = '<<';
+
 function keyText(key: unknown): string {
-  return isScalar(key) ? String(key.value) : String(key);
+  const value = isScalar(key) ? key.value : key;
+  // Without `stringKeys`, the composer gives a merge key a symbol as its value.
+  return typeof value === 'symbol' ? value.description ?? '' : String(value);
+}
+
+/** A plain `<<` key; a quoted one is an ordinary key, in YAML 1.1 and in JSON. */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && (key.type === undefined || key.type === Scalar.PLAIN) && keyText(key) === MERGE_KEY;
+}
+
+/** A mapping written as one (not a short form such as `!If`, which the tags turn into a mapping too). */
+function isPlainMap(node: unknown): node is YAMLMap {
+  return isMap(node) && (node.tag === undefined || node.tag === 'tag:yaml.org,2002:map');
+}
+
+/** The mappings a merge key's value merges, in order of precedence; `undefined` when it is not a mapping or list of them. */
+function mergeSources(value: unknown, doc: Document.Parsed): YAMLMap[] | undefined {
+  const target = isAlias(value) ? value.resolve(doc) : value;
+  if (isPlainMap(target)) return [target];
+  if (!isSeq(target) || (target.tag !== undefined && target.tag !== 'tag:yaml.org,2002:seq')) return undefined;
+  const maps: YAMLMap[] = [];
+  for (const item of target.items) {
+    const map = isAlias(item) ? item.resolve(doc) : item;
+    if (!isPlainMap(map)) return undefined;
+    maps.push(map);
+  }
+  return maps;
+}
+
+function describeNode(node: unknown, doc: Document.Parsed): string {
+  const target = isAlias(node) ? node.resolve(doc) : node;
+  if (isNode(target) && typeof target.tag === 'string' && target.tag.startsWith('!')) return `the short form ${target.tag}`;
+  if (isMap(target)) return 'a mapping';
+  if (isSeq(target)) return 'a list holding something other than mappings';
+  if (isScalar(target)) return target.value === null ? 'nothing' : `the scalar ${JSON.stringify(String(target.value))}`;
+  return 'an alias to nothing';
 }
 
 function lineOfNode(node: unknown, lines: LineCounter): number | undefined {
   return isNode(node) && node.range ? position(lines, node.range[0]).line : undefined;
 }
 
-/** CloudFormation rejects a template with a key twice in one mapping; YAML parsers silently keep the last. */
-function checkDuplicateKeys(doc: Document.Parsed, lines: LineCounter): void {
+/**
+ * CloudFormation rejects a template with a key twice in one mapping; YAML parsers silently keep the last. A merge
+ * key (`<<`) must merge a mapping, an alias of one or a list of them, as YAML 1.1 defines it; it may appear once.
+ */
+function checkKeys(doc: Document.Parsed, lines: LineCounter): void {
   visit(doc, {
     Map(_, map) {
       const firstLine = new Map<string, number | undefined>();
       for (const pair of map.items) {
         const key = keyText(pair.key);
         const line = lineOfNode(pair.key, lines);
+        if (isMergeKey(pair.key) && mergeSources(pair.value, doc) === undefined) {
+          throw new TemplateParseError(
+            `the YAML merge key << ${line ? `at line ${line} ` : ''}merges ${describeNode(pair.value, doc)}; `
+            + 'expected a mapping, an alias of a mapping (<<: *name) or a list of them (<<: [*a, *b])',
+            line,
+          );
+        }
         if (firstLine.has(key)) {
           const first = firstLine.get(key);
           throw new TemplateParseError(
@@ -144,7 +195,7 @@ function compose(text: string): { doc: Document.Parsed; lines: LineCounter } {
   const doc = first!;
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (problem) throw yamlError(problem, lines);
-  checkDuplicateKeys(doc, lines);
+  checkKeys(doc, lines);
   return { doc, lines };
 }
 
@@ -180,6 +231,22 @@ function toTemplate(doc: Document.Parsed): unknown {
   return value;
 }
 
+/** The pair of `key` in a mapping, or in the mappings it merges (the pair the merged value comes from). */
+function findPair(map: YAMLMap, key: string, doc: Document.Parsed, depth = 0): Pair | undefined {
+  const own = map.items.filter((p) => !isMergeKey(p.key));
+  const found = own.find((p) => keyText(p.key) === key)
+    // IAM reads condition keys and some policy keys case-insensitively, and the engine follows it.
+    ?? own.find((p) => keyText(p.key).toLowerCase() === key.toLowerCase());
+  if (found || depth > MAX_NESTING_DEPTH) return found;
+  for (const merge of map.items.filter((p) => isMergeKey(p.key))) {
+    for (const source of mergeSources(merge.value, doc) ?? []) {
+      const pair = findPair(source, key, doc, depth + 1);
+      if (pair) return pair;
+    }
+  }
+  return undefined;
+}
+
 /** The node at the end of `path`, or the deepest one that exists, and the line it starts on. */
 function locate(doc: Document.Parsed, lines: LineCounter, path: TemplatePath): number {
   let node: unknown = doc.contents;
@@ -188,10 +255,7 @@ function locate(doc: Document.Parsed, lines: LineCounter, path: TemplatePath): n
     if (isAlias(node)) node = node.resolve(doc);
     let next: { line?: number; node: unknown } | undefined;
     if (isMap(node)) {
-      const key = String(step);
-      const pair = node.items.find((p) => keyText(p.key) === key)
-        // IAM reads condition keys and some policy keys case-insensitively, and the engine follows it.
-        ?? node.items.find((p) => keyText(p.key).toLowerCase() === key.toLowerCase());
+      const pair = findPair(node, String(step), doc);
       if (pair) next = { line: lineOfNode(pair.key, lines), node: pair.value };
     } else if (isSeq(node) && typeof step === 'number' && step >= 0 && step < node.items.length) {
       const item: unknown = node.items[step];

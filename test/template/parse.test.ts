@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import * as fc from 'fast-check';
 import { check } from '../../src/engine';
 import {
   MAX_ALIAS_COUNT, MAX_NESTING_DEPTH, TemplateParseError, decodeTemplateText, describeNonTemplate, isCloudFormationTemplate, looksLikeTemplate,
@@ -223,5 +224,58 @@ describe('StackSet TemplateBody strings', () => {
     const outer = { Resources: { Set: { Type: 'AWS::CloudFormation::StackSet', Properties: { TemplateBody: 'Resources: !Nope {}' } } } };
     const result = check([{ source: 'outer.yaml', template: outer }], { parseTemplateBody });
     expect(result.errors).toEqual([expect.objectContaining({ resource: 'Set', message: expect.stringMatching(/TemplateBody of StackSet Set could not be parsed: unknown tag !Nope/) })]);
+  });
+});
+
+describe('YAML 1.1 merge keys (<<) are expanded as aws cloudformation package and the SAM CLI expand them', () => {
+  const text = fixture('merge-keys.yaml');
+  const statement = (t: unknown) => (t as any).Resources.MergedRole.Properties.AssumeRolePolicyDocument.Statement[0];
+
+  test('keys of the mapping win over merged ones, and of a list of sources the earlier one wins', () => {
+    expect(statement(parseTemplate(text).template)).toEqual({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: '*', Sid: 'Merged' });
+  });
+
+  test('a Principal "*" statement merged from an anchor is checked, not read as a literal << key', () => {
+    const result = check([{ source: 'merge-keys.yaml', template: parseTemplate(text).template }], { parseTemplateBody });
+    expect(result.errors).toEqual([]);
+    expect(result.findings.map((f) => `${f.ruleId}[${f.findingId}]`)).toEqual(expect.arrayContaining(['XAT1[Sid-Merged]', 'XAT3[Sid-Merged.PrincipalStar]']));
+  });
+
+  test('the line of a merged key is the line of the anchored key it comes from', () => {
+    const at = ['Resources', 'MergedRole', 'Properties', 'AssumeRolePolicyDocument', 'Statement', 0];
+    const parsed = parseTemplate(text);
+    expect(parsed.lineOf([...at, 'Principal'])).toBe(lineOfText(text, "Principal: '*'"));
+    expect(parsed.lineOf([...at, 'Action'])).toBe(lineOfText(text, 'Action: sts:AssumeRole'));
+    expect(parsed.lineOf([...at, 'Sid'])).toBe(lineOfText(text, 'Sid: Merged'));
+  });
+
+  test('a quoted "<<" is an ordinary key, in YAML 1.1 and in JSON', () => {
+    expect(parseTemplate('A: &a {x: 1}\nB:\n  "<<": *a\n').template).toEqual({ A: { x: 1 }, B: { '<<': { x: 1 } } });
+    expect(parseTemplate('{"B": {"<<": {"x": 1}}}').template).toEqual({ B: { '<<': { x: 1 } } });
+  });
+
+  test.each([
+    ['a short form', 'B:\n  <<: !If [C, {a: 1}, {b: 2}]\n', /the YAML merge key << at line 2 merges the short form !If; expected a mapping, an alias of a mapping \(<<: \*name\) or a list of them/],
+    ['a scalar alias', 'A: &a 1\nB:\n  <<: *a\n', /the YAML merge key << at line 3 merges the scalar "1"; expected a mapping/],
+    ['a list with a scalar', 'B:\n  <<: [{a: 1}, x]\n', /merges a list holding something other than mappings/],
+    ['nothing', 'B:\n  <<:\n', /merges nothing; expected a mapping/],
+    ['two merge keys in one mapping', 'B:\n  <<: {a: 1}\n  <<: {b: 1}\n', /duplicate key "<<" at line 3 \(first at line 2\)/],
+  ])('a merge of %s is an error', (_name, bad, message) => {
+    expect(parseError(bad).message).toMatch(message);
+    expect(parseError(bad).line).toBeGreaterThan(1);
+  });
+
+  test('property-based: the result is the YAML 1.1 merge of the sources under the explicit keys', () => {
+    const keys = fc.constantFrom('Effect', 'Action', 'Principal', 'Sid', 'Condition');
+    const map = fc.dictionary(keys, fc.stringMatching(/^[a-z]{1,6}$/), { maxKeys: 5 });
+    fc.assert(fc.property(fc.array(map, { minLength: 1, maxLength: 4 }), map, fc.boolean(), (sources, explicit, mergeFirst) => {
+      const flow = (m: Record<string, string>) => `{${Object.entries(m).map(([k, v]) => `${k}: ${v}`).join(', ')}}`;
+      const anchors = sources.map((s, i) => `  s${i}: &s${i} ${flow(s)}`);
+      const mergeLine = `  <<: ${sources.length === 1 ? '*s0' : `[${sources.map((_, i) => `*s${i}`).join(', ')}]`}`;
+      const own = Object.entries(explicit).map(([k, v]) => `  ${k}: ${v}`);
+      const yaml = ['Anchors:', ...anchors, 'Merged:', ...(mergeFirst ? [mergeLine, ...own] : [...own, mergeLine])].join('\n');
+      const expected = Object.assign({}, ...[...sources].reverse(), explicit);
+      expect((parseTemplate(yaml).template as any).Merged).toEqual(expected);
+    }), { numRuns: 200 });
   });
 });
