@@ -252,6 +252,21 @@ export function conditionsOn(stmt: NStatement, key: string): NCondition[] {
   return stmt.conditions.filter((c) => c.keyLower === lower);
 }
 
+/**
+ * Base operators that read `*` and `?` in their values as wildcards. AWS documents ArnEquals as the same
+ * operator as ArnLike, so it matches wildcards too; StringEquals compares them as plain characters.
+ */
+const WILDCARD_OPERATORS = new Set(['StringLike', 'StringNotLike', 'ArnLike', 'ArnEquals', 'ArnNotLike', 'ArnNotEquals']);
+
+export function interpretsWildcards(c: NCondition): boolean {
+  return WILDCARD_OPERATORS.has(c.base);
+}
+
+/** Base operators under which the listed values are the ones a request must not carry. */
+export function isNegated(c: NCondition): boolean {
+  return /^(String|Arn|Numeric|Date)Not/.test(c.base);
+}
+
 /** An operator that AWS applies exactly to a single-valued key: no qualifier, no `IfExists`. */
 export function isPlain(c: NCondition, base: string): boolean {
   return c.base === base && !c.ifExists && c.qualifier === undefined;

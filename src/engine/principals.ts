@@ -2,6 +2,7 @@
  * What an AWS principal or resource ARN is (role, account root, user, `*`...) and whose account it is in,
  * for symbolic strings as well as literals, plus the `AllowedPattern` checks the rules need.
  */
+import { resourceValue } from './resources';
 import { TemplateModel } from './template';
 import { Part, SymStr, displaySym, literalText } from './values';
 
@@ -117,6 +118,39 @@ export function classifyPrincipal(s: SymStr, tm: TemplateModel): ClassifiedPrinc
   const kind = kindOfResource(m[2], resource);
   const exactRole = kind === 'role' && !/[*?]/.test(resource);
   return { kind, account, display, exactRole };
+}
+
+/**
+ * Why a value may hold an IAM wildcard (`*`, `?`) once deployed, or `undefined` when it cannot: literal text is
+ * read as written; pseudo parameters and the Ref or attributes of AWS resources are names, ids and ARNs that
+ * AWS assigns or validates (a custom resource or a nested stack output may return anything); a parameter can be
+ * given a wildcard unless its AllowedPattern keeps it to the STS charset, which has neither `*` nor `?`.
+ */
+export function wildcardIn(s: SymStr, tm: TemplateModel): string | undefined {
+  for (const p of s.parts) {
+    switch (p.kind) {
+      case 'lit': {
+        const w = /[*?]/.exec(p.text);
+        if (w) return `it contains the wildcard "${w[0]}"`;
+        break;
+      }
+      case 'param': {
+        const info = tm.parameters.get(p.name);
+        if (!patternConfinedToStsCharset(info?.allowedPattern).ok) {
+          return `parameter ${p.name} may be given a value with wildcards (its AllowedPattern does not exclude "*" and "?")`;
+        }
+        break;
+      }
+      case 'pseudo': break;
+      case 'resource': {
+        const v = resourceValue(p);
+        if (v.kind === 'anything') return `${displaySym({ parts: [p] })} ${v.why}`;
+        break;
+      }
+      case 'unknown': return `it could not be resolved (${p.reason})`;
+    }
+  }
+  return undefined;
 }
 
 /** Whether a principal is in the own account, an internal account, or a third party's (unknown counts as third). */

@@ -2,8 +2,10 @@
  * Wording shared by the rules' messages, so that every finding names its statement and principals the same way.
  */
 import { AppModel, ExternalIdSource, TrustPrincipal, TrustStatement, externalIdSource, trustedAccountIds } from '../engine/analysis';
+import { NCondition, interpretsWildcards, isNegated } from '../engine/policy';
 import { ClassifiedPrincipal } from '../engine/principals';
 import { ResourceModel, ResourceVariant } from '../engine/template';
+import { SymStr } from '../engine/values';
 
 export function principalText(p: ClassifiedPrincipal): string {
   return p.kind === 'star' ? '"*"' : p.display === '?' ? 'an unresolved principal' : p.display;
@@ -46,9 +48,12 @@ export function externalIdUsages(app: AppModel): ExternalIdUsage[] {
   for (const role of app.roles) {
     for (const v of role.variants) {
       for (const t of v.trust) {
-        // Null compares presence (true/false), not the ExternalId itself.
-        for (const c of t.externalIdConditions.filter((x) => x.base !== 'Null')) {
+        // Null compares presence (true/false), not the ExternalId itself; the values of a negated operator are the
+        // ones a request must not carry, and a wildcard pattern matches many values: none of them is the ExternalId the
+        // role requires, and XAT2 says what is wrong with such a condition.
+        for (const c of t.externalIdConditions.filter((x) => x.base !== 'Null' && !isNegated(x))) {
           for (const value of c.values) {
+            if (isWildcardPattern(c, value)) continue;
             const source = externalIdSource(value, role.resource.template, trustedAccountIds(t));
             out.push({ resource: role.resource, variant: v.variant, trust: t, source });
           }
@@ -64,4 +69,9 @@ export interface ExternalIdUsage {
   readonly variant: ResourceVariant;
   readonly trust: TrustStatement;
   readonly source: ExternalIdSource;
+}
+
+/** A value that its operator reads as a pattern: literal text with `*` or `?` under StringLike (and the other wildcard operators). */
+export function isWildcardPattern(c: NCondition, value: SymStr): boolean {
+  return interpretsWildcards(c) && value.parts.some((p) => p.kind === 'lit' && /[*?]/.test(p.text));
 }

@@ -1,7 +1,8 @@
-import { cap, statementText } from './helpers';
+import { cap, isWildcardPattern, statementText } from './helpers';
 import { STRING_EQUALS_EXAMPLE } from '../engine/analysis';
 import { NCondition, isPlain } from '../engine/policy';
 import { Rule, RuleFinding } from '../engine/rule';
+import { displaySym } from '../engine/values';
 
 /**
  * The conditions on `sts:ExternalId` whose operator is not a plain StringEquals. A plain StringEquals whose value
@@ -17,7 +18,12 @@ export function weakness(c: NCondition): string {
   if (c.qualifier === 'ForAnyValue') return `${c.operator} treats the single-valued ExternalId as a set, which AWS documents as unreliable for single-valued keys`;
   if (c.ifExists) return `${c.operator} lets a request without an ExternalId through`;
   switch (c.base) {
-    case 'StringLike': return `${c.operator} accepts any value matching its wildcards`;
+    case 'StringLike': {
+      const patterns = c.values.filter((v) => isWildcardPattern(c, v)).map(displaySym);
+      if (patterns.some((p) => /^[*?]*\*[*?]*$/.test(p))) return `${c.operator} "*" matches every ExternalId, so any request passes`;
+      if (patterns.length > 0) return `${c.operator} accepts any value matching ${patterns.map((p) => JSON.stringify(p)).join(', ')}`;
+      return `${c.operator} accepts any value matching its wildcards`;
+    }
     case 'StringNotEquals':
     case 'StringNotEqualsIgnoreCase':
     case 'StringNotLike': return `${c.operator} accepts every value except the listed ones`;

@@ -1,20 +1,33 @@
 import { roleArnExample } from './helpers';
 import { TrustStatement } from '../engine/analysis';
-import { conditionsOn, isPlain } from '../engine/policy';
-import { ClassifiedPrincipal, classifyPrincipal } from '../engine/principals';
+import { conditionsOn, interpretsWildcards, isPlain } from '../engine/policy';
+import { ClassifiedPrincipal, classifyPrincipal, wildcardIn } from '../engine/principals';
 import { Rule, RuleFinding, acknowledgeHint } from '../engine/rule';
 import { TemplateModel } from '../engine/template';
+import { displaySym } from '../engine/values';
 
-/** `aws:PrincipalArn` under StringEquals/ArnEquals with exact role ARNs only: the statement trusts just those roles. */
-export function narrowedToRoles(t: TrustStatement, tm: TemplateModel): boolean {
-  return conditionsOn(t.statement, 'aws:PrincipalArn').some((c) =>
-    (isPlain(c, 'StringEquals') || isPlain(c, 'ArnEquals'))
-    && c.values.length > 0
-    && c.problems.length === 0
-    && c.values.every((s) => {
+const NARROWING_OPERATORS = ['StringEquals', 'ArnEquals', 'ArnLike', 'StringLike'];
+
+/**
+ * Whether an `aws:PrincipalArn` condition confines the statement to exact role ARNs; when it does not, why.
+ * ArnLike and StringLike narrow exactly like ArnEquals and StringEquals when their values hold no wildcard;
+ * ArnEquals reads wildcards too (AWS documents it as ArnLike), so under these three a value that may hold `*` or
+ * `?` once deployed (a literal wildcard, a parameter without a confining AllowedPattern) does not narrow.
+ */
+export function principalArnNarrowing(t: TrustStatement, tm: TemplateModel): { narrowed: boolean; why?: string } {
+  let why: string | undefined;
+  for (const c of conditionsOn(t.statement, 'aws:PrincipalArn')) {
+    if (!NARROWING_OPERATORS.some((o) => isPlain(c, o)) || c.values.length === 0 || c.problems.length > 0) continue;
+    const problems = c.values.flatMap((s) => {
+      const wildcard = interpretsWildcards(c) ? wildcardIn(s, tm) : undefined;
+      if (wildcard) return [`${displaySym(s)} may match more than one role under ${c.operator}: ${wildcard}`];
       const p = classifyPrincipal(s, tm);
-      return p.kind === 'role' && p.exactRole;
-    }));
+      return p.kind === 'role' && p.exactRole ? [] : [`${displaySym(s)} is not exactly one role ARN`];
+    });
+    if (problems.length === 0) return { narrowed: true };
+    why ??= `its ${c.operator} condition on aws:PrincipalArn does not narrow it to one role (${problems.join('; ')})`;
+  }
+  return { narrowed: false, why };
 }
 
 function what(p: ClassifiedPrincipal): string {
@@ -38,7 +51,9 @@ export const XAT3: Rule = {
     'Trusting an account (its root or bare id) delegates the decision to every administrator of that account: any of its users or roles '
     + 'that is granted sts:AssumeRole can assume your role, not just the vendor\'s deputy. "*" trusts every AWS account. An IAM user has '
     + 'long-term access keys that leak. A parameter or Fn::If that can become any of these is just as open. A role ARN whose account or '
-    + 'name comes from a parameter still counts as a role ARN.',
+    + 'name comes from a parameter still counts as a role ARN. An account principal narrowed by an aws:PrincipalArn condition to exact role '
+    + 'ARNs trusts just those roles: StringEquals or ArnEquals, and ArnLike or StringLike when the value holds no wildcard (* or ?); '
+    + 'ArnEquals, ArnLike and StringLike read wildcards, so a value that may hold one once deployed does not narrow.',
   fix: 'Trust exactly one role: "Principal": {"AWS": "arn:aws:iam::<account>:role/<name>"}, or keep the account principal and narrow it with '
     + '"Condition": {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::<account>:role/<name>"}}.',
   check(app) {
@@ -46,7 +61,8 @@ export const XAT3: Rule = {
     for (const role of app.roles) {
       for (const v of role.variants) {
         for (const t of v.trust) {
-          if (narrowedToRoles(t, role.resource.template)) continue;
+          const narrowing = principalArnNarrowing(t, role.resource.template);
+          if (narrowing.narrowed) continue;
           for (const p of t.thirdParty) {
             if (p.principal.kind === 'role' && p.principal.exactRole) continue;
             const arn = roleArnExample(p.principal);
@@ -55,7 +71,7 @@ export const XAT3: Rule = {
               variant: v.variant,
               findingId: `${t.statement.label}.${p.label}`,
               path: t.path,
-              message: `${t.statement.name[0].toUpperCase()}${t.statement.name.slice(1)} ${what(p.principal)}. Trust exactly one role: `
+              message: `${t.statement.name[0].toUpperCase()}${t.statement.name.slice(1)} ${what(p.principal)}${narrowing.why ? `, and ${narrowing.why}` : ''}. Trust exactly one role: `
                 + `"Principal": {"AWS": "${arn}"}, or keep this principal and add "Condition": {"ArnEquals": {"aws:PrincipalArn": "${arn}"}}.`
                 + (p.principal.kind === 'unresolved' ? ` ${acknowledgeHint('XAT3', role.resource, `${t.statement.label}.${p.label}`)}` : ''),
             });

@@ -98,3 +98,48 @@ describe('XAT2 is about the operator only', () => {
     expect(f.message).toContain('StringEqualz is not an exact string comparison');
   });
 });
+
+describe('XAT2: a wildcard pattern is not an ExternalId', () => {
+  const withCondition = (condition: unknown) => run([{
+    Resources: {
+      Role: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Statement: [{ Sid: 'Vendor', Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: VENDOR_ROLE }, Condition: condition }],
+          },
+        },
+      },
+    },
+  }]);
+
+  test('StringLike "*" is XAT2 alone, saying it matches every ExternalId', () => {
+    const result = withCondition({ StringLike: { 'sts:ExternalId': '*' } });
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['XAT2']);
+    expect(result.findings[0].message).toContain('StringLike "*" matches every ExternalId, so any request passes');
+    expect(result.findings[0].message).not.toMatch(/literal|bits/);
+  });
+
+  test('a negated operator lists values a request must not carry: XAT2 alone', () => {
+    const result = withCondition({ StringNotEquals: { 'sts:ExternalId': 'not-this-one' } });
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['XAT2']);
+  });
+
+  test('property: a StringLike value with a wildcard is one XAT2 finding, quoting the pattern, and no XAT6', () => {
+    const piece = fc.stringMatching(/^[\w+=,.@:/-]{0,12}$/);
+    fc.assert(fc.property(piece, fc.constantFrom('*', '?', '**'), piece, (before, wildcard, after) => {
+      const pattern = `${before}${wildcard}${after}`;
+      const result = withCondition({ StringLike: { 'sts:ExternalId': pattern } });
+      expect(result.findings.map((f) => f.ruleId)).toEqual(['XAT2']);
+      expect(result.findings[0].message).toMatch(/"\*" matches every ExternalId|accepts any value matching/);
+    }), { numRuns: 60 });
+  });
+
+  test('property: a StringLike literal without a wildcard is a literal ExternalId (XAT6) under a weak operator (XAT2)', () => {
+    fc.assert(fc.property(fc.stringMatching(/^[\w+=,.@:/-]{2,40}$/), (value) => {
+      const result = withCondition({ StringLike: { 'sts:ExternalId': value } });
+      expect(result.findings.map((f) => f.ruleId)).toEqual(['XAT2', 'XAT6']);
+      expect(ofRule(result, 'XAT6')[0].message).toContain(`a literal of ${value.length} characters`);
+    }), { numRuns: 40 });
+  });
+});

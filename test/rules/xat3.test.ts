@@ -1,6 +1,8 @@
 import { CfnCondition, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as fc from 'fast-check';
 import { VENDOR_ACCOUNT, VENDOR_ROLE, checkOne, goodExternalIdParameter, goodRole, ofRule, synth, run, logicalIds } from './fixtures';
+import { parseTemplate } from '../../src/template/parse';
 
 function trusting(principal: unknown, extraCondition: Record<string, unknown> = {}) {
   return (s: Stack) => {
@@ -101,5 +103,71 @@ describe('XAT3: trusted principal is not exactly one role', () => {
       actions: ['sts:AssumeRole'], principals: [new iam.AccountRootPrincipal()],
     })));
     expect(result.findings).toEqual([]);
+  });
+});
+
+describe('XAT3: aws:PrincipalArn under ArnLike or StringLike', () => {
+  /** The issue's shape: the vendor account root narrowed to one role, with a hardened ExternalId parameter. */
+  const narrowed = (operator: string, value: string, parameters = '') => parseTemplate(`
+Parameters:
+  ExternalId:
+    Type: String
+    NoEcho: true
+    MinLength: 32
+    MaxLength: 1224
+    AllowedPattern: '[\\w+=,.@:/-]*'
+${parameters}
+Resources:
+  CustomerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: 2012-10-17
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: arn:aws:iam::111122223333:root
+            Action: sts:AssumeRole
+            Condition:
+              StringEquals:
+                sts:ExternalId: !Ref ExternalId${operator === 'StringEquals' ? '' : `
+              ${operator}:`}
+                aws:PrincipalArn: ${value}
+`).template as Record<string, any>;
+
+  test.each(['ArnLike', 'StringLike', 'ArnEquals', 'StringEquals'])('%s naming one role without a wildcard narrows the account root to it', (operator) => {
+    expect(run([narrowed(operator, 'arn:aws:iam::111122223333:role/AcmeDeputy')]).findings).toEqual([]);
+  });
+
+  test.each([
+    ['ArnLike', 'arn:aws:iam::111122223333:role/Acme*'],
+    ['StringLike', 'arn:aws:iam::111122223333:role/AcmeDeput?'],
+    ['ArnEquals', '"arn:aws:iam::*:role/AcmeDeputy"'],
+  ])('%s with the wildcard value %s keeps XAT3 and says why', (operator, value) => {
+    const [f, ...rest] = ofRule(run([narrowed(operator, value)]), 'XAT3');
+    expect(rest).toEqual([]);
+    expect(f.message).toContain(`its ${operator} condition on aws:PrincipalArn does not narrow it to one role`);
+    expect(f.message).toMatch(/contains the wildcard "[*?]"/);
+  });
+
+  test('a parameter under ArnLike narrows only when its AllowedPattern keeps wildcards out', () => {
+    const open = run([narrowed('ArnLike', '!Ref DeputyArn', '  DeputyArn:\n    Type: String\n    AllowedPattern: arn:aws:iam::\\d{12}:role/.+')]);
+    expect(ofRule(open, 'XAT3')[0].message).toContain('parameter DeputyArn may be given a value with wildcards');
+    const confined = run([narrowed('ArnLike', '!Ref DeputyArn', '  DeputyArn:\n    Type: String\n    AllowedPattern: arn:aws:iam::\\d{12}:role/[\\w+=,.@-]+')]);
+    expect(confined.findings).toEqual([]);
+  });
+
+  test('property: under ArnLike, StringLike and ArnEquals a narrowing value keeps XAT3 exactly when it holds a wildcard', () => {
+    const nameChar = fc.constantFrom(...'abcXYZ019_+=,.@-');
+    const wildcard = fc.option(fc.record({ char: fc.constantFrom('*', '?'), inAccount: fc.boolean(), at: fc.nat() }), { nil: undefined });
+    fc.assert(fc.property(fc.constantFrom('ArnLike', 'StringLike', 'ArnEquals'), fc.array(nameChar, { minLength: 1, maxLength: 20 }), wildcard,
+      (operator, chars, w) => {
+        let account = '111122223333';
+        let name = chars.join('');
+        if (w && w.inAccount) account = w.char === '*' ? '*' : `${account.slice(0, 11)}?`;
+        if (w && !w.inAccount) name = `${name.slice(0, w.at % (name.length + 1))}${w.char}${name.slice(w.at % (name.length + 1))}`;
+        const result = run([narrowed(operator, JSON.stringify(`arn:aws:iam::${account}:role/${name}`))]);
+        expect(ofRule(result, 'XAT3')).toHaveLength(w ? 1 : 0);
+      }), { numRuns: 60 });
   });
 });
