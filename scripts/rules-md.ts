@@ -49,6 +49,21 @@ export function rulesMarkdown(): string {
     "Validations.of(role).acknowledge({ id: 'CrossAccountTrust-XAT3[Statement0.Principal0]', reason: 'vendor X only supports account-root trust; ticket SEC-123' });",
     '```',
     '',
+    'Newer aws-cdk-lib versions print the id to acknowledge with the plugin name as a namespace,',
+    '`CrossAccountTrust::CrossAccountTrust-XAT3[Statement0.Principal0]`; that form is accepted too, by the pack and by the CLI.',
+    'aws-cdk-lib 2.258 applies an acknowledgment written in that namespaced form to the rule name across the whole app, wherever it',
+    'was made (aws/aws-cdk#38495, fixed in later versions), so with 2.258 write the id without the namespace.',
+    '',
+    '## In the CDK policy validation report',
+    '',
+    'The pack (`Validations.of(app).addPlugins(new CrossAccountTrustChecks(app))`) reports each finding as a violation whose rule name',
+    'is its acknowledgment id, `CrossAccountTrust-<rule>[<finding id>]`, with the finding\'s own message as the description. Findings',
+    'of several resources with the same rule name and the same message are one violation listing those resources; resources whose',
+    'messages differ (two roles trusting different principals) get one violation each, so every message is shown with its resource.',
+    'A resource the pack cannot read is a `CrossAccountTrust-TemplateError` violation on that resource; a problem with a stack as a',
+    'whole is one on the stack. Neither stops the other stacks from being checked. A stack without a `Resources` section (one with',
+    'only assets or outputs) has nothing to check and is skipped, by the pack and by the CLI.',
+    '',
   ];
   return lines.join('\n');
 }

@@ -5,11 +5,11 @@
  * under `scope` and `CrossAccountTrust-XAT3[<finding id>]` one finding.
  */
 
+import { acknowledgingIds, unqualifiedId } from '../private/acknowledgement-ids';
 import { isObject } from '../private/json';
 
 const ACKNOWLEDGED_RULES = 'aws:cdk:acknowledged-rules';
 const LOGICAL_ID = 'aws:cdk:logicalId';
-const PACK_NAME = 'CrossAccountTrust';
 
 /** The reason a finding was acknowledged with, or undefined when it was not. */
 export type AcknowledgementLookup = (finding: { readonly resource: string; readonly rule: string; readonly findingId: string }) => string | undefined;
@@ -28,7 +28,7 @@ export function acknowledgementsFrom(metadata: Record<string, unknown>): Acknowl
       if (entry.type === LOGICAL_ID && typeof entry.data === 'string') constructPath.set(entry.data, path);
       if (entry.type === ACKNOWLEDGED_RULES && isObject(entry.data)) {
         // Validations.acknowledge() stores ids with the prefix of the validation source that routes them.
-        for (const [id, reason] of Object.entries(entry.data)) acknowledged.push({ path, id: id.replace(/^annotation::/i, ''), reason: String(reason) });
+        for (const [id, reason] of Object.entries(entry.data)) acknowledged.push({ path, id: unqualifiedId(id), reason: String(reason) });
       }
     }
   }
@@ -37,7 +37,7 @@ export function acknowledgementsFrom(metadata: Record<string, unknown>): Acknowl
     // A StackSet's inner resources are acknowledged on the StackSet.
     const path = constructPath.get(resource.split('/')[0]);
     if (path === undefined) return undefined;
-    const ids = [`${PACK_NAME}-${rule}`, `${PACK_NAME}-${rule}[${findingId}]`];
+    const ids = acknowledgingIds(rule, findingId);
     return acknowledged.find((a) => (path === a.path || path.startsWith(`${a.path}/`)) && ids.includes(a.id))?.reason;
   };
 }

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { discover, TemplateTarget } from './discover';
 import { AcknowledgedFinding, Report, ReportError, ReportFinding } from './report';
 import { CheckOptions, TemplateInput, check } from '../engine';
+import { isObject } from '../private/json';
 import {
   MAX_TEMPLATE_BYTES, ParsedTemplate, TemplateParseError, decodeTemplateText, describeNonTemplate, isCloudFormationTemplate,
   looksLikeTemplate, parseTemplate, parseTemplateBody,
@@ -66,7 +67,10 @@ function load(target: TemplateTarget): Loaded {
     const problem = e instanceof TemplateParseError ? e.message : `the file could not be parsed: ${message(e)}`;
     return target.explicit || looksLikeTemplate(text) ? { kind: 'error', message: problem, line } : { kind: 'skipped' };
   }
-  if (!isCloudFormationTemplate(parsed.template)) return notTemplate(describeNonTemplate(parsed.template));
+  // A cloud assembly's manifest declares its stack templates as such: one without Resources (a stack holding only
+  // assets or outputs) is a template with nothing to check.
+  const declaredTemplate = target.stack !== undefined && isObject(parsed.template);
+  if (!declaredTemplate && !isCloudFormationTemplate(parsed.template)) return notTemplate(describeNonTemplate(parsed.template));
   return { kind: 'template', parsed };
 }
 

@@ -152,12 +152,14 @@ export function addTemplate(
     model.errors.push({ source, resource: nesting.depth ? nesting.idPrefix.slice(0, -1) : undefined, message: `${where} is ${describeType(template)}, expected an object with a Resources section` });
     return;
   }
-  const resourcesRaw = template.Resources;
+  // A template that declares no Resources declares no trust: a CDK stack with only assets or outputs (or with
+  // version reporting off and nothing in it) synthesizes to one, and the CDK does not deploy it.
+  const resourcesRaw = template.Resources === undefined ? {} : template.Resources;
   if (!isObject(resourcesRaw)) {
     model.errors.push({
       source,
       resource: nesting.depth ? nesting.idPrefix.slice(0, -1) : undefined,
-      message: `Resources of ${where} is ${resourcesRaw === undefined ? 'missing' : describeType(resourcesRaw)}, expected an object of resources`,
+      message: `Resources of ${where} is ${describeType(resourcesRaw)}, expected an object of resources`,
     });
     return;
   }

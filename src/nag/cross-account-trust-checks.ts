@@ -1,8 +1,11 @@
-import { CfnElement, CfnResource, Duration, PolicyValidationPluginReport, Stack, Token, Validations } from 'aws-cdk-lib';
+import {
+  CfnElement, CfnResource, Duration, PolicyValidationPluginReport, PolicyViolatingResource, PolicyViolation, Stack, Token, Validations,
+} from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { check, validateOptions } from '../engine';
 import { CheckOptions, Finding, TemplateError } from '../engine/types';
+import { PACK_NAME, acknowledgingIds, findingRuleName, unqualifiedId } from '../private/acknowledgement-ids';
 import { STS_MAX_LENGTH } from '../private/sts';
 import { ALL_RULES } from '../rules';
 
@@ -35,33 +38,39 @@ export interface CrossAccountTrustChecksProps extends NagPackProps {
   readonly internalAccounts?: string[];
 }
 
-const PACK_NAME = 'CrossAccountTrust';
-
 /**
  * cdk-nag v3 rule pack that fails synth on unsafe cross-account trust (rules XAT1 to XAT10, see RULES.md).
  *
  * Register with `Validations.of(app).addPlugins(new CrossAccountTrustChecks(app))`. All stacks under the
  * validated scope are checked together, so an ExternalId shared between stacks is found (XAT7).
  *
- * Acknowledge with `Validations.of(scope).acknowledge({ id, reason })`: `CrossAccountTrust-XAT3` covers every
- * XAT3 finding of the resources under `scope`, `CrossAccountTrust-XAT3[<finding id>]` one finding.
+ * Each finding is a violation named `CrossAccountTrust-<rule>[<finding id>]` with its own message; resources whose
+ * findings share a name and a message are listed under one violation. Acknowledge with
+ * `Validations.of(scope).acknowledge({ id, reason })`: `CrossAccountTrust-XAT3` covers every XAT3 finding of the
+ * resources under `scope`, `CrossAccountTrust-XAT3[<finding id>]` one finding; the
+ * `CrossAccountTrust::CrossAccountTrust-XAT3[<finding id>]` form newer aws-cdk-lib prints is accepted too.
  */
 export class CrossAccountTrustChecks extends NagPack {
   public readonly name = PACK_NAME;
   private readonly options: CheckOptions;
+  private readonly verboseDescriptions: boolean;
   private findingsByNode = new Map<string, Finding[]>();
   private errorsByNode = new Map<string, TemplateError[]>();
+  /** The description of each (rule name, construct path) reported, so that every resource keeps its own message. */
+  private descriptions = new Map<string, string>();
 
   constructor(scope?: IConstruct, props: CrossAccountTrustChecksProps = {}) {
     super(scope, props);
     this.packName = PACK_NAME;
     this.options = toOptions(props);
+    this.verboseDescriptions = props.verbose ?? false;
   }
 
   /** Checks every stack under `scope` together, then reports the findings of each resource. */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
     this.findingsByNode = new Map();
     this.errorsByNode = new Map();
+    this.descriptions = new Map();
     const stacks = stacksUnder(scope);
     const inputs = stacks.map((stack) => ({
       source: stack.node.path,
@@ -69,32 +78,46 @@ export class CrossAccountTrustChecks extends NagPack {
       account: Token.isUnresolved(stack.account) ? undefined : stack.account,
     }));
     const result = check(inputs, this.options);
-    const unplaced = result.errors.filter((e) => e.resource === undefined);
-    if (unplaced.length > 0) {
-      throw new Error(`${PACK_NAME}: ${unplaced.map((e) => `${e.source}: ${e.message}`).join('; ')}`);
-    }
     for (const f of result.findings) push(this.findingsByNode, nodeKey(f.source, f.resource), f);
-    for (const e of result.errors) push(this.errorsByNode, nodeKey(e.source, e.resource!), e);
-    return super.validateScope(scope);
+    const unplaced: TemplateError[] = [];
+    for (const e of result.errors) {
+      if (e.resource === undefined) unplaced.push(e);
+      else push(this.errorsByNode, nodeKey(e.source, e.resource), e);
+    }
+    const report = super.validateScope(scope);
+    // cdk-nag groups the resources of one rule name under the description of the first; split them by their own.
+    const violations = report.violations.flatMap((v) => this.byDescription(v));
+    // A problem with a stack as a whole (or with the engine) is reported, not thrown, so the other stacks' findings still show.
+    for (const e of unplaced) {
+      violations.push({
+        ruleName: `${PACK_NAME}-${TEMPLATE_ERROR}`,
+        description: this.describe(`${e.source}: ${e.message}`, TEMPLATE_ERROR_EXPLANATION),
+        severity: 'error',
+        violatingResources: [{ constructPath: stacks.some((s) => s.node.path === e.source) ? e.source : scope.node.path, locations: [] }],
+      });
+    }
+    return { success: report.success && unplaced.length === 0, violations };
   }
 
   protected checkResource(node: CfnResource): void {
     const stack = Stack.of(node);
     const key = nodeKey(stack.node.path, stack.resolve(node.logicalId));
     for (const e of this.errorsByNode.get(key) ?? []) {
+      this.descriptions.set(descriptionKey(`${PACK_NAME}-${TEMPLATE_ERROR}`, node.node.path), this.describe(e.message, TEMPLATE_ERROR_EXPLANATION));
       this.applyRule({
-        ruleSuffixOverride: 'TemplateError',
+        ruleSuffixOverride: TEMPLATE_ERROR,
         info: e.message,
-        explanation: 'The rule pack could not read this resource, so it cannot show that its trust is safe.',
+        explanation: TEMPLATE_ERROR_EXPLANATION,
         level: NagMessageLevel.ERROR,
         node,
         rule: () => NagRuleCompliance.NON_COMPLIANT,
       });
     }
     for (const f of this.findingsByNode.get(key) ?? []) {
-      // The bare rule id acknowledges every finding of the rule; cdk-nag itself only matches `<rule>[<finding>]`.
-      if (isAcknowledged(node, `${PACK_NAME}-${f.ruleId}`)) continue;
+      // cdk-nag itself matches only `<rule>[<finding>]` without a namespace; the bare rule id and the namespaced form count too.
+      if (isAcknowledged(node, acknowledgingIds(f.ruleId, f.findingId))) continue;
       const rule = ALL_RULES.find((r) => r.id === f.ruleId)!;
+      this.descriptions.set(descriptionKey(findingRuleName(f.ruleId, f.findingId), node.node.path), this.describe(f.message, rule.explanation));
       this.applyRule({
         ruleSuffixOverride: f.ruleId,
         info: f.message,
@@ -105,6 +128,29 @@ export class CrossAccountTrustChecks extends NagPack {
       });
     }
   }
+
+  /** The description cdk-nag gives a violation: the message, followed by the rule's explanation when verbose. */
+  private describe(info: string, explanation: string): string {
+    return this.verboseDescriptions ? `${info} ${explanation}` : info;
+  }
+
+  /** One violation per distinct description among its resources, in the order cdk-nag found them. */
+  private byDescription(v: PolicyViolation): PolicyViolation[] {
+    const groups = new Map<string, PolicyViolatingResource[]>();
+    for (const r of v.violatingResources) {
+      const own = r.constructPath !== undefined ? this.descriptions.get(descriptionKey(v.ruleName, r.constructPath)) : undefined;
+      const description = own ?? v.description;
+      groups.set(description, [...(groups.get(description) ?? []), r]);
+    }
+    return [...groups].map(([description, violatingResources]) => ({ ...v, description, violatingResources }));
+  }
+}
+
+const TEMPLATE_ERROR = 'TemplateError';
+const TEMPLATE_ERROR_EXPLANATION = 'The rule pack could not read this resource, so it cannot show that its trust is safe.';
+
+function descriptionKey(ruleName: string, constructPath: string): string {
+  return `${ruleName}\u0000${constructPath}`;
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
@@ -116,11 +162,11 @@ function nodeKey(stackPath: string, resource: string): string {
   return `${stackPath}\u0000${resource.split('/')[0]}`;
 }
 
-function isAcknowledged(node: IConstruct, id: string): boolean {
+function isAcknowledged(node: IConstruct, ids: readonly string[]): boolean {
   for (let c: IConstruct | undefined = node; c; c = c.node.scope) {
     for (const entry of c.node.metadata) {
       if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || typeof entry.data !== 'object' || entry.data === null) continue;
-      if (Object.keys(entry.data).some((k) => k.replace(/^annotation::/i, '') === id)) return true;
+      if (Object.keys(entry.data).some((k) => ids.includes(unqualifiedId(k)))) return true;
     }
   }
   return false;

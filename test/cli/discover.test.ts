@@ -207,6 +207,17 @@ describe('CDK cloud assemblies', () => {
       expect(sarif.runs[0].results).toEqual([]);
     });
 
+    test('the CrossAccountTrust:: form newer aws-cdk-lib prints is accepted, bare and bracketed', () => {
+      const assembly = synthAcknowledged((stack, audited) => {
+        Validations.of(audited).acknowledge({ id: 'CrossAccountTrust::CrossAccountTrust-XAT3', reason: 'root trust' });
+        Validations.of(stack).acknowledge({ id: 'CrossAccountTrust::CrossAccountTrust-XAT1[Statement0]', reason: 'SEC-1' });
+      });
+      expect(summary(checkJson([assembly]).report)).toEqual({
+        reported: ['Audited2 XAT3'],
+        acknowledged: ['Audited XAT1: SEC-1', 'Audited XAT3: root trust', 'Audited2 XAT1: SEC-1'],
+      });
+    });
+
     test('an acknowledgement of another rule or finding does not apply', () => {
       const assembly = synthAcknowledged((_, audited) => Validations.of(audited).acknowledge(
         { id: 'CrossAccountTrust-XAT6', reason: 'not this rule' },

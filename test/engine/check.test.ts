@@ -108,6 +108,17 @@ describe('check never throws', () => {
     expect(r.findings.some((f) => f.source === 'good' && f.ruleId === 'XAT1')).toBe(true);
   });
 
+  test('a template without Resources has no resources to check, and no error (property: whatever its other sections)', () => {
+    const section = fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });
+    const sections = fc.record({ AWSTemplateFormatVersion: fc.constant('2010-09-09'), Parameters: section, Outputs: section, Rules: section }, { requiredKeys: [] });
+    fc.assert(fc.property(sections, (template) => {
+      const r = check([{ source: 'empty', template }, { source: 'good', template: roleTemplate({ Statement: statement() }) }]);
+      expect(r.errors).toEqual([]);
+      expect(r.resources).toBe(1);
+      expect(r.findings.every((f) => f.source === 'good')).toBe(true);
+    }), { numRuns: 100 });
+  });
+
   test('too many conditions on one resource is an error, not a hang', () => {
     const conds = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`C${i}`, { 'Fn::Equals': [{ Ref: 'ExternalId' }, `${i}`] }]));
     let cond: unknown = { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } };
