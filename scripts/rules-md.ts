@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { INTRINSIC_FUNCTIONS } from '../src/engine/values';
 import { ALL_RULES } from '../src/rules';
 
 /** How templates are read before the rules see them: what is expanded, and what is reported when it cannot be. */
@@ -38,6 +39,16 @@ export function rulesMarkdown(): string {
     '## What is read',
     '',
     ...TEMPLATE_SCOPE.map((line) => `- ${line}`),
+    '',
+    '## Intrinsic functions',
+    '',
+    'Values are resolved once, by the engine, with every possible alternative kept. A value that cannot be resolved (a function',
+    'not listed here, `Fn::Transform`, a `Ref` to something the template does not define) is never taken as safe: the finding',
+    'names what could not be resolved and how to acknowledge it after checking it by hand.',
+    '',
+    '| Function | How it is evaluated |',
+    '|---|---|',
+    ...INTRINSIC_FUNCTIONS.map((f) => `| \`${f.fn}\` | ${cell(f.evaluation)} |`),
     '',
     '## Acknowledging a finding',
     '',

@@ -6,7 +6,7 @@
 import { NCondition, NPolicy, NStatement, coversAction, conditionsOn, isPlain, normalizePolicy } from './policy';
 import { ClassifiedPrincipal, Scope, classifyPrincipal, principalScope } from './principals';
 import { BuiltModel, Path, ResourceModel, ResourceVariant, TemplateModel, resourcePath } from './template';
-import { ParamInfo, RValue, SymStr, displaySym, getKey, literalText, stringList } from './values';
+import { ParamInfo, RValue, SymStr, displaySym, getKey, leafParts, literalText, stringList } from './values';
 
 export const ASSUME_ROLE = 'sts:AssumeRole';
 export const EXTERNAL_ID_KEY = 'sts:ExternalId';
@@ -198,13 +198,20 @@ export function analyse(model: BuiltModel, options: EffectiveOptions): AppModel 
   return { ...model, options, roles, policies };
 }
 
-/** Where an ExternalId value comes from, part by part. */
+/** Where an ExternalId value comes from, part by part (the inputs of deterministic functions included). */
 export interface ExternalIdSource {
   readonly value: SymStr;
   readonly display: string;
   readonly params: readonly ParamInfo[];
+  /**
+   * For each of `params`, the deterministic functions the ExternalId computes from it (`['Fn::Base64']`), innermost
+   * last; empty when the parameter's value is used as it is (in one place at least).
+   */
+  readonly paramVia: ReadonlyMap<string, readonly string[]>;
   /** Only literal text (and not a dynamic reference): the value sits in the template. */
   readonly literal: boolean;
+  /** The deterministic functions that compute it from literals only (everyone who reads the template can compute it); empty otherwise. */
+  readonly computedFromLiterals: readonly string[];
   /** `{{resolve:...}}`: the value lives in SSM or Secrets Manager, not in the template. */
   readonly dynamicReference: boolean;
   /** Predictable inputs it derives from (pseudo parameters, the trusted account id, resource names). */
@@ -221,14 +228,19 @@ export function isCustomResource(type: string): boolean {
 
 export function externalIdSource(value: SymStr, tm: TemplateModel, trustedAccounts: readonly string[]): ExternalIdSource {
   const params: ParamInfo[] = [];
+  const paramVia = new Map<string, readonly string[]>();
   const predictable: string[] = [];
   const unresolved: string[] = [];
   const text = value.parts.filter((p) => p.kind === 'lit').map((p) => (p as { text: string }).text).join('');
   const dynamicReference = /\{\{resolve:/.test(text);
-  for (const p of value.parts) {
+  const leaves = leafParts(value);
+  for (const { part: p, via } of leaves) {
     if (p.kind === 'param') {
       const info = tm.parameters.get(p.name);
       if (info && !params.includes(info)) params.push(info);
+      const before = paramVia.get(p.name);
+      // A parameter used as it is anywhere in the value is judged as it is.
+      if (before === undefined || via.length === 0) paramVia.set(p.name, via);
     } else if (p.kind === 'pseudo') {
       if (PREDICTABLE_PSEUDO.has(p.name)) predictable.push(p.name);
     } else if (p.kind === 'resource') {
@@ -239,11 +251,20 @@ export function externalIdSource(value: SymStr, tm: TemplateModel, trustedAccoun
       unresolved.push(p.reason);
     }
   }
+  const leafText = leaves.map(({ part }) => (part.kind === 'lit' ? part.text : '\u0000')).join('');
   for (const account of trustedAccounts) {
-    if (text.includes(account)) predictable.push(`the trusted account id ${account}`);
+    if (leafText.includes(account)) predictable.push(`the trusted account id ${account}`);
   }
   const literal = value.parts.every((p) => p.kind === 'lit') && !dynamicReference;
-  return { value, display: displaySym(value), params, literal, dynamicReference, predictable, unresolved };
+  const computedFromLiterals = !literal && leaves.every(({ part }) => part.kind === 'lit')
+    ? [...new Set(leaves.flatMap(({ via }) => via))] : [];
+  return { value, display: displaySym(value), params, paramVia, literal, computedFromLiterals, dynamicReference, predictable, unresolved };
+}
+
+/** ` (through Fn::Base64)` when the ExternalId computes a parameter's value with deterministic functions, for messages. */
+export function viaText(source: ExternalIdSource, param: string): string {
+  const via = source.paramVia.get(param) ?? [];
+  return via.length === 0 ? '' : ` (through ${via.join(' of ')})`;
 }
 
 /** Literal account ids of a trust statement's third-party principals. */

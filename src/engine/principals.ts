@@ -98,15 +98,14 @@ export function classifyPrincipal(s: SymStr, tm: TemplateModel): ClassifiedPrinc
     }
   }
   const unknown = symbolic.find((p) => p.kind === 'unknown');
+  const derived = symbolic.find((p) => p.kind === 'derived');
   const flat = s.parts.map((p) => (p.kind === 'lit' ? p.text : PLACEHOLDER)).join('');
   const m = ARN.exec(flat);
   if (!m || m[2].includes(PLACEHOLDER)) {
-    return {
-      kind: 'unresolved',
-      display,
-      exactRole: false,
-      reason: unknown ? `it could not be resolved (${(unknown as { reason: string }).reason})` : 'it is built from values that do not form a recognisable ARN',
-    };
+    let reason = 'it is built from values that do not form a recognisable ARN';
+    if (unknown) reason = `it could not be resolved (${(unknown as { reason: string }).reason})`;
+    else if (derived) reason = `it is computed by ${(derived as { fn: string }).fn}, which does not give an ARN`;
+    return { kind: 'unresolved', display, exactRole: false, reason };
   }
   const accountStart = `arn:${m[1]}:${m[2]}:${m[3]}:`.length;
   const symIndex = flat.slice(0, accountStart).split(PLACEHOLDER).length - 1;
@@ -126,6 +125,9 @@ export function classifyPrincipal(s: SymStr, tm: TemplateModel): ClassifiedPrinc
  * AWS assigns or validates (a custom resource or a nested stack output may return anything); a parameter can be
  * given a wildcard unless its AllowedPattern keeps it to the STS charset, which has neither `*` nor `?`.
  */
+/** Functions whose results are made of characters other than `*` and `?` (Base64 text, numbers, CIDR blocks, zone names). */
+const WILDCARD_FREE_FUNCTIONS = new Set(['Fn::Base64', 'Fn::Length', 'Fn::Cidr', 'Fn::GetAZs']);
+
 export function wildcardIn(s: SymStr, tm: TemplateModel): string | undefined {
   for (const p of s.parts) {
     switch (p.kind) {
@@ -148,6 +150,9 @@ export function wildcardIn(s: SymStr, tm: TemplateModel): string | undefined {
         break;
       }
       case 'unknown': return `it could not be resolved (${p.reason})`;
+      case 'derived':
+        if (!WILDCARD_FREE_FUNCTIONS.has(p.fn)) return `it is computed by ${p.fn}, whose result may hold "*" or "?"`;
+        break;
     }
   }
   return undefined;

@@ -3,7 +3,7 @@
  * resolved properties of every combination of the conditions they depend on. StackSet `TemplateBody`
  * strings are parsed here and their resources join the model with a `<StackSet>/<Inner>` id.
  */
-import { ParamInfo, RValue, Resolver, ResolveScope, conditionNames, literalText } from './values';
+import { MAX_ENUMERATED_CONDITIONS, ParamInfo, RValue, Resolver, ResolveScope, conditionNames, literalText } from './values';
 import { describeType, isObject } from '../private/json';
 
 /** Resource types whose properties the rules read; the others are only counted. */
@@ -12,8 +12,7 @@ export const ANALYSED_TYPES = new Set([
 ]);
 export const STACKSET_TYPE = 'AWS::CloudFormation::StackSet';
 
-/** Conditions of one resource that depend on deploy-time input are enumerated up to this many. */
-export const MAX_ENUMERATED_CONDITIONS = 8;
+export { MAX_ENUMERATED_CONDITIONS } from './values';
 const MAX_STACKSET_NESTING = 3;
 const STEP_BUDGET = 2_000_000;
 

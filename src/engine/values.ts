@@ -12,7 +12,12 @@ export type Part =
   | { readonly kind: 'param'; readonly name: string; readonly fragment?: boolean }
   | { readonly kind: 'pseudo'; readonly name: string; readonly fragment?: boolean }
   | { readonly kind: 'resource'; readonly logicalId: string; readonly type: string; readonly attribute?: string; readonly fragment?: boolean }
-  | { readonly kind: 'unknown'; readonly reason: string; readonly fragment?: boolean };
+  | { readonly kind: 'unknown'; readonly reason: string; readonly fragment?: boolean }
+  /**
+   * The result of a deterministic function (`Fn::Base64`, `Fn::ToJsonString`...) of symbolic inputs: its text is
+   * not known before deployment, but it is a pure function of `inputs`, so it is as secret or as predictable as they are.
+   */
+  | { readonly kind: 'derived'; readonly fn: string; readonly inputs: readonly SymStr[]; readonly fragment?: boolean };
 
 /** A string whose value may depend on deploy-time inputs. */
 export interface SymStr {
@@ -62,6 +67,30 @@ export interface ResolveScope {
   conditionValue(name: string): boolean | undefined;
 }
 
+/** Conditions of one resource that depend on deploy-time input are enumerated up to this many. */
+export const MAX_ENUMERATED_CONDITIONS = 8;
+
+/**
+ * How the resolver evaluates each intrinsic function, for RULES.md (scripts/rules-md.ts renders this table; a test
+ * checks it against the resolver and the short forms the parser reads). A function not listed is not evaluated.
+ */
+export const INTRINSIC_FUNCTIONS: ReadonlyArray<{ readonly fn: string; readonly evaluation: string }> = [
+  { fn: 'Ref', evaluation: 'A parameter, pseudo parameter or resource of the template, kept symbolic and judged by what it is: a parameter by its NoEcho, Default and constraints (its Default is not taken as its value), `AWS::AccountId` as the own account, a resource by its type.' },
+  { fn: 'Fn::GetAtt', evaluation: 'An attribute of a resource of the template, judged by the resource\'s type: the `Arn` of an `AWS::IAM::Role` is that role in the own account; a custom resource, a nested stack output or an SSM parameter `Value` may be anything.' },
+  { fn: 'Fn::Sub', evaluation: 'Evaluated: literal text, `${Parameter}`, `${AWS::...}`, `${Resource.Attribute}`, `${!Literal}` and the variable map.' },
+  { fn: 'Fn::Join', evaluation: 'Evaluated over a list of known length.' },
+  { fn: 'Fn::Select', evaluation: 'Evaluated with a literal index; with an index decided at deploy time, every item of the list is a possible value.' },
+  { fn: 'Fn::Split', evaluation: 'Evaluated at literal delimiters; a piece of a parameter or attribute is marked as such.' },
+  { fn: 'Fn::FindInMap', evaluation: 'Evaluated; with a key decided at deploy time every value the key can reach is a possible value, and lookups that share a key expression are combined consistently. `DefaultValue` is used when no key matches.' },
+  { fn: 'Fn::If', evaluation: `Both branches: each combination of the conditions a resource uses (up to ${MAX_ENUMERATED_CONDITIONS}) is checked as its own variant, and a finding says under which conditions it holds.` },
+  { fn: 'Fn::Base64', evaluation: 'Computed for literal text; otherwise a value derived from its input and judged by its source (the ExternalId `Fn::Base64: !Ref Key` is judged by parameter `Key`, which needs MinLength and at most 918 characters, and no AllowedPattern since Base64 text is in the STS charset).' },
+  { fn: 'Fn::ToJsonString', evaluation: 'Computed (compact JSON) when everything in it is literal; otherwise a value derived from every string in it.' },
+  { fn: 'Fn::Length', evaluation: 'The number of items of a list of known length; otherwise a value derived from the list.' },
+  { fn: 'Fn::Cidr', evaluation: 'A list of unknown length whose items derive from the arguments.' },
+  { fn: 'Fn::GetAZs', evaluation: 'A list of unknown length whose items derive from the region (the stack\'s own for `""`).' },
+  { fn: 'Fn::ImportValue', evaluation: 'Not resolved: the value lives in another stack.' },
+];
+
 export const MAX_DEPTH = 64;
 export const MAX_ALTERNATIVES = 64;
 
@@ -93,7 +122,18 @@ export function displayPart(p: Part): string {
     case 'pseudo': return `\${${p.name}}`;
     case 'resource': return `\${${p.logicalId}${p.attribute ? `.${p.attribute}` : ''}}`;
     case 'unknown': return `\${?${p.reason}}`;
+    case 'derived': return `\${${p.fn}(${p.inputs.map(displaySym).join(', ')})}`;
   }
+}
+
+/**
+ * Every part a symbolic string is made of, the inputs of derived parts included (depth-first), each with the
+ * deterministic functions it passes through on the way (innermost last).
+ */
+export function leafParts(s: SymStr, via: readonly string[] = []): Array<{ part: Exclude<Part, { kind: 'derived' }>; via: readonly string[] }> {
+  return s.parts.flatMap((p) => (p.kind === 'derived'
+    ? p.inputs.flatMap((input) => leafParts(input, [...via, p.fn]))
+    : [{ part: p, via }]));
 }
 
 function concat(a: SymStr, b: SymStr): SymStr {
@@ -274,6 +314,15 @@ export class Resolver {
       case 'Fn::Split': return this.split(arg, depth);
       case 'Fn::FindInMap': return this.findInMap(arg, depth);
       case 'Fn::If': return this.ifFn(arg, depth);
+      case 'Fn::Base64': return this.base64(arg, depth);
+      case 'Fn::ToJsonString': return this.toJsonString(arg, depth);
+      case 'Fn::Length': return this.length(arg, depth);
+      case 'Fn::Cidr': return this.openList('Fn::Cidr', this.value(arg, depth));
+      case 'Fn::GetAZs': {
+        // The Availability Zones of a region (the stack's own when the argument is empty), in the account's order.
+        const region = this.str(arg, depth).map((s) => (literalText(s) === '' ? { parts: [{ kind: 'pseudo', name: 'AWS::Region' } as Part] } : s));
+        return this.openList('Fn::GetAZs', { t: 'str', alts: region });
+      }
       case 'Fn::ImportValue': {
         const name = this.str(arg, depth).map(displaySym).join(' | ');
         return unknownStr(`Fn::ImportValue ${name}`);
@@ -281,6 +330,41 @@ export class Resolver {
       default:
         return { t: 'unknown', reason: `${fn} is not evaluated` };
     }
+  }
+
+  /** `Fn::Base64`: computed for literal text (UTF-8, as CloudFormation encodes it), a derived value otherwise. */
+  private base64(arg: unknown, depth: number): RValue {
+    const alts = this.str(arg, depth).map((s): SymStr => {
+      const text = literalText(s);
+      return text !== undefined ? lit(Buffer.from(text, 'utf8').toString('base64')) : derived('Fn::Base64', [s]);
+    });
+    return { t: 'str', alts: uniqueAlts(alts) };
+  }
+
+  /**
+   * `Fn::ToJsonString` (AWS::LanguageExtensions): the compact JSON text of an object or list, computed when every
+   * value in it is literal, a value derived from its strings otherwise.
+   */
+  private toJsonString(arg: unknown, depth: number): RValue {
+    const v = this.value(arg, depth);
+    if (v.t === 'novalue' || v.t === 'unknown') return unknownStr(`Fn::ToJsonString of ${v.t === 'unknown' ? `a value that could not be resolved (${v.reason})` : 'AWS::NoValue'}`);
+    const json = literalJson(v);
+    if (json !== undefined) return { t: 'str', alts: [lit(JSON.stringify(json))] };
+    return { t: 'str', alts: [derived('Fn::ToJsonString', stringLeaves(v))] };
+  }
+
+  /** `Fn::Length` (AWS::LanguageExtensions): the number of items of a list whose length is known. */
+  private length(arg: unknown, depth: number): RValue {
+    const v = this.value(arg, depth);
+    if (v.t === 'list' && !v.open) return { t: 'num', v: v.items.length };
+    if (v.t === 'list') return { t: 'str', alts: [derived('Fn::Length', stringLeaves(v))] };
+    return unknownStr(`Fn::Length of ${v.t === 'unknown' ? `a value that could not be resolved (${v.reason})` : 'a value that is not a list'}`);
+  }
+
+  /** A list function (`Fn::Cidr`, `Fn::GetAZs`) whose items are a pure function of its arguments but are not computed here. */
+  private openList(fn: string, args: Resolved): RValue {
+    if (args.t === 'novalue' || args.t === 'unknown') return unknownStr(`${fn} of ${args.t === 'unknown' ? `a value that could not be resolved (${args.reason})` : 'AWS::NoValue'}`);
+    return { t: 'list', items: [{ t: 'str', alts: [derived(fn, stringLeaves(args))] }], open: true };
   }
 
   private ref(arg: unknown): Resolved {
@@ -383,8 +467,17 @@ export class Resolver {
     const idx = this.value(arg[0], depth);
     const index = idx.t === 'num' ? idx.v : idx.t === 'str' && idx.alts.length === 1 ? Number(literalText(idx.alts[0]) ?? NaN) : NaN;
     const list = this.value(arg[1], depth);
-    if (!Number.isInteger(index) || index < 0) return unknownStr('Fn::Select with an index that is not a literal');
     if (list.t !== 'list') return unknownStr('Fn::Select over a value that is not a list');
+    if (idx.t !== 'num' && !(idx.t === 'str' && idx.alts.length === 1 && literalText(idx.alts[0]) !== undefined)) {
+      // An index decided at deploy time picks one of the items: every item is an alternative.
+      const items = list.items.map((item) => (item.t === 'str' || item.t === 'num' || item.t === 'bool' ? asStrings(item).strs : undefined));
+      if (list.items.length > 0 && items.every((x) => x !== undefined)) {
+        const alts = uniqueAlts(items.flat() as SymStr[]);
+        if (alts.length <= MAX_ALTERNATIVES) return { t: 'str', alts };
+      }
+      return unknownStr('Fn::Select with an index decided at deploy time over items that are not all strings');
+    }
+    if (!Number.isInteger(index) || index < 0) return unknownStr('Fn::Select with an index that is not a whole number');
     if (index < list.items.length) return list.items[index];
     if (list.open && list.items.length > 0) return list.items[list.items.length - 1];
     return unknownStr(`Fn::Select index ${index} beyond the end of the list`);
@@ -550,6 +643,41 @@ export class Resolver {
     const v = this.scope.conditionValue(arg[0]);
     if (v === undefined) return { t: 'unknown', reason: `Fn::If on condition ${arg[0]}, which could not be enumerated` };
     return this.value(v ? arg[1] : arg[2], depth);
+  }
+}
+
+function derived(fn: string, inputs: readonly SymStr[]): SymStr {
+  return { parts: [{ kind: 'derived', fn, inputs }] };
+}
+
+/** Every string (and number or boolean, as text) inside a resolved value, every alternative included. */
+function stringLeaves(v: RValue): SymStr[] {
+  switch (v.t) {
+    case 'str': return [...v.alts];
+    case 'num': case 'bool': return [lit(String(v.v))];
+    case 'list': return v.items.flatMap(stringLeaves);
+    case 'obj': return v.entries.flatMap(([k, x]) => [lit(k), ...stringLeaves(x)]);
+    case 'unknown': return [{ parts: [{ kind: 'unknown', reason: v.reason }] }];
+    case 'null': return [];
+  }
+}
+
+/** The plain JSON of a resolved value made only of literals (one alternative each), or `undefined`. */
+function literalJson(v: RValue): unknown {
+  switch (v.t) {
+    case 'str': return v.alts.length === 1 ? literalText(v.alts[0]) : undefined;
+    case 'num': case 'bool': return v.v;
+    case 'null': return null;
+    case 'unknown': return undefined;
+    case 'list': {
+      if (v.open) return undefined;
+      const items = v.items.map(literalJson);
+      return items.includes(undefined) ? undefined : items;
+    }
+    case 'obj': {
+      const entries = v.entries.map(([k, x]) => [k, literalJson(x)] as const);
+      return entries.some(([, x]) => x === undefined) ? undefined : Object.fromEntries(entries);
+    }
   }
 }
 

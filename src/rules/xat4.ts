@@ -1,11 +1,12 @@
 import { externalIdUsages } from './helpers';
+import { viaText } from '../engine/analysis';
 import { Rule, RuleFinding } from '../engine/rule';
 import { parameterPath } from '../engine/template';
 
 export const XAT4: Rule = {
   id: 'XAT4',
   level: 'error',
-  cause: 'The ExternalId comes from a template parameter without NoEcho: true.',
+  cause: 'The ExternalId comes from a template parameter without NoEcho: true (as it is, or computed from it by a deterministic function such as Fn::Base64).',
   explanation:
     'Without NoEcho the value is shown in the CloudFormation console, in DescribeStacks output and in change sets to everyone who can read '
     + 'the stack. AWS does not treat the ExternalId as a secret, but masking it keeps it out of screenshots, logs and support tickets, where '
@@ -21,8 +22,8 @@ export const XAT4: Rule = {
           variant: u.variant,
           findingId: `Parameter-${param.name}`,
           path: parameterPath(u.resource.template, param.name),
-          message: `The ExternalId of ${u.trust.statement.name} comes from parameter ${param.name}, which is not NoEcho, so the console and `
-            + `DescribeStacks show it to anyone who can read the stack. Add "NoEcho": true to parameter ${param.name}.`,
+          message: `The ExternalId of ${u.trust.statement.name} comes from parameter ${param.name}${viaText(u.source, param.name)}, which is not NoEcho, `
+            + `so the console and DescribeStacks show it to anyone who can read the stack. Add "NoEcho": true to parameter ${param.name}.`,
         });
       }
     }

@@ -14,7 +14,7 @@ function strength(value: string, minBits: number): string {
 export const XAT6: Rule = {
   id: 'XAT6',
   level: 'error',
-  cause: 'The ExternalId is a literal in the template, or derives from predictable values (AWS::AccountId, AWS::StackId, AWS::StackName, AWS::Region, the trusted account id).',
+  cause: 'The ExternalId is a literal in the template (or computed from literals only), or derives from predictable values (AWS::AccountId, AWS::StackId, AWS::StackName, AWS::Region, the trusted account id).',
   explanation:
     'The ExternalId only stops the confused deputy if another customer of the vendor cannot know it. A literal is read by everyone who '
     + 'sees the template (a vendor\'s published onboarding template is public) and is the same for every account that deploys it. A value '
@@ -30,6 +30,9 @@ export const XAT6: Rule = {
         const text = literalText(s.value)!;
         issues.push(`it is a literal of ${text.length} characters written in the template, so everyone who reads the template knows it`
           + `, ${strength(text, app.options.minExternalIdEntropyBits)}`);
+      }
+      if (s.computedFromLiterals.length > 0) {
+        issues.push(`it is computed by ${s.computedFromLiterals.join(' and ')} from literals written in the template, so everyone who reads the template can compute it`);
       }
       if (s.predictable.length > 0) {
         issues.push(`it derives from ${[...new Set(s.predictable)].join(', ')}, which anyone who knows the account or stack can compute`);

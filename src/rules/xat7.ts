@@ -1,5 +1,6 @@
 import { ExternalIdUsage, entriesText, externalIdUsages, principalText } from './helpers';
 import { Rule, RuleFinding } from '../engine/rule';
+import { SymStr, leafParts, lit, literalText } from '../engine/values';
 
 /**
  * What makes two ExternalIds equal without deploying: the same literal text (parameters replaced by their
@@ -8,14 +9,31 @@ import { Rule, RuleFinding } from '../engine/rule';
 function sharingKey(u: ExternalIdUsage): { key: string; what: string; deployTime: boolean } | undefined {
   const { value, params } = u.source;
   const parts = value.parts;
-  if (parts.some((p) => p.kind !== 'lit' && p.kind !== 'param')) return undefined;
+  // A deterministic function of the same inputs (Fn::Base64 of one parameter) gives the same value.
+  if (leafParts(value).some(({ part: p }) => p.kind !== 'lit' && p.kind !== 'param')) return undefined;
   const paramNames = params.map((p) => p.name).join(', ');
   if (params.every((p) => p.default !== undefined)) {
-    const text = parts.map((p) => (p.kind === 'lit' ? p.text : p.kind === 'param' ? params.find((x) => x.name === p.name)?.default ?? '' : '')).join('');
-    return { key: `value:${text}`, what: params.length > 0 ? `the Default of parameter ${paramNames}` : 'a literal', deployTime: false };
+    const withDefaults = substitute(value, (name) => params.find((x) => x.name === name)?.default ?? '');
+    const text = literalText(withDefaults);
+    return {
+      key: text !== undefined ? `value:${text}` : `computed:${JSON.stringify(withDefaults.parts)}`,
+      what: params.length > 0 ? `the Default of parameter ${paramNames}` : 'a literal',
+      deployTime: false,
+    };
   }
   const tm = u.resource.template;
   return { key: `param:${tm.source}\u0000${tm.idPrefix}\u0000${JSON.stringify(parts)}`, what: `parameter ${paramNames}`, deployTime: true };
+}
+
+/** The string with every parameter replaced by a literal, inside derived values too (adjacent literals stay apart only there). */
+function substitute(s: SymStr, valueOf: (param: string) => string): SymStr {
+  const parts = s.parts.flatMap((p) => {
+    if (p.kind === 'param') return lit(valueOf(p.name)).parts;
+    if (p.kind === 'derived') return [{ ...p, inputs: p.inputs.map((x) => substitute(x, valueOf)) }];
+    return [p];
+  });
+  const text = parts.every((p) => p.kind === 'lit') ? parts.map((p) => (p as { text: string }).text).join('') : undefined;
+  return text !== undefined ? lit(text) : { parts };
 }
 
 /**

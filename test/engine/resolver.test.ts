@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
-import { ParamInfo, Resolver, ResolveScope, RValue, displaySym } from '../../src/engine/values';
+import { INTRINSIC_FUNCTIONS, ParamInfo, Resolver, ResolveScope, RValue, displaySym } from '../../src/engine/values';
+import { SHORT_FORMS } from '../../src/template/tags';
 
 function scope(params: Record<string, Partial<ParamInfo>> = {}, mappings: unknown = {}): ResolveScope {
   return {
@@ -50,6 +51,40 @@ describe('intrinsic resolution', () => {
   test('Fn::ImportValue and unknown intrinsics resolve to unknowns that say why', () => {
     expect(strings(r.resolve({ 'Fn::ImportValue': 'Shared' }))).toEqual(['${?Fn::ImportValue Shared}']);
     expect(r.resolve({ 'Fn::Bogus': 1 })).toEqual({ t: 'unknown', reason: 'Fn::Bogus is not evaluated' });
+  });
+
+  test('Fn::Base64 is computed for literals and derived from a symbolic input', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 40 }), (text) => {
+      expect(strings(r.resolve({ 'Fn::Base64': text }))).toEqual([Buffer.from(text, 'utf8').toString('base64')]);
+    }), { numRuns: 50 });
+    expect(strings(r.resolve({ 'Fn::Base64': { 'Fn::Sub': 'k-${Account}' } }))).toEqual(['${Fn::Base64(k-${Account})}']);
+  });
+
+  test('Fn::ToJsonString, Fn::Length, Fn::Cidr and Fn::GetAZs', () => {
+    expect(strings(r.resolve({ 'Fn::ToJsonString': { a: ['b', 1, true] } }))).toEqual(['{"a":["b",1,true]}']);
+    expect(strings(r.resolve({ 'Fn::ToJsonString': { a: { Ref: 'Account' } } }))).toEqual(['${Fn::ToJsonString(a, ${Account})}']);
+    expect(r.resolve({ 'Fn::Length': ['a', 'b', { Ref: 'Account' }] })).toEqual({ t: 'num', v: 3 });
+    expect(strings(r.resolve({ 'Fn::Length': { Ref: 'List' } }))).toEqual(['${Fn::Length(${List})}']);
+    expect(r.resolve({ 'Fn::Cidr': ['10.0.0.0/16', 4, 8] })).toMatchObject({ t: 'list', open: true });
+    expect(strings(r.resolve({ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }))).toEqual(['${Fn::GetAZs(${AWS::Region})}']);
+  });
+
+  test('Fn::Select with an index decided at deploy time gives every item', () => {
+    expect(strings(r.resolve({ 'Fn::Select': [{ Ref: 'Account' }, ['a', { Ref: 'Account' }]] }))).toEqual(['a', '${Account}']);
+  });
+
+  test('every function RULES.md lists as evaluated is evaluated, and every short form the parser reads is listed or a condition function', () => {
+    const listed = INTRINSIC_FUNCTIONS.map((f) => f.fn);
+    const conditionAndRuleFunctions = ['Condition', 'Fn::Equals', 'Fn::Not', 'Fn::And', 'Fn::Or', 'Fn::Contains', 'Fn::EachMemberEquals',
+      'Fn::EachMemberIn', 'Fn::RefAll', 'Fn::ValueOf', 'Fn::ValueOfAll'];
+    const notEvaluated = ['Fn::Transform'];
+    for (const longForm of Object.values(SHORT_FORMS)) {
+      expect([...listed, ...conditionAndRuleFunctions, ...notEvaluated]).toContain(longForm);
+    }
+    for (const fn of listed.filter((f) => f.startsWith('Fn::'))) {
+      expect(JSON.stringify(r.resolve({ [fn]: ['a', 'b'] }))).not.toContain('is not evaluated');
+    }
+    expect(r.resolve({ 'Fn::Transform': { Name: 'M' } })).toEqual({ t: 'unknown', reason: 'Fn::Transform is not evaluated' });
   });
 
   test('a list parameter is an open list', () => {

@@ -79,15 +79,15 @@ describe('XAT2 is about the operator only', () => {
   });
 
   test('a plain StringEquals on a value that cannot be resolved is XAT6\'s, not XAT2\'s', () => {
-    const result = run([role({ StringEquals: { 'sts:ExternalId': { 'Fn::Base64': { Ref: 'Org' } } } })]);
+    const result = run([role({ StringEquals: { 'sts:ExternalId': { 'Fn::Transform': { Name: 'Macro' } } } })]);
     expect(ofRule(result, 'XAT2')).toEqual([]);
     expect(ofRule(result, 'XAT1')).toEqual([]);
     const [f] = ofRule(result, 'XAT6');
-    expect(f.message).toMatch(/could not be resolved \(Fn::Base64 is not evaluated\)/);
+    expect(f.message).toMatch(/could not be resolved \(Fn::Transform is not evaluated\)/);
   });
 
   test('beside such a StringEquals, a weak operator is named alone', () => {
-    const result = run([role({ StringEquals: { 'sts:ExternalId': { 'Fn::Base64': { Ref: 'Org' } } }, StringLike: { 'sts:ExternalId': { Ref: 'ExternalId' } } })]);
+    const result = run([role({ StringEquals: { 'sts:ExternalId': { 'Fn::Transform': { Name: 'Macro' } } }, StringLike: { 'sts:ExternalId': { Ref: 'ExternalId' } } })]);
     const [f] = ofRule(result, 'XAT2');
     expect(f.message).toContain('checks sts:ExternalId only with StringLike: StringLike accepts any value matching its wildcards.');
     expect(f.message).not.toMatch(/only with StringEquals/);
