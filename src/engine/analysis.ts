@@ -132,7 +132,7 @@ function analyseRole(resource: ResourceModel, options: EffectiveOptions): RoleAn
 
 function roleRefs(v: RValue | undefined): string[] {
   return stringList(v).strs.flatMap((s) =>
-    s.parts.length === 1 && s.parts[0].kind === 'resource' && s.parts[0].type === 'AWS::IAM::Role' && s.parts[0].attribute === undefined
+    s.parts.length === 1 && s.parts[0].kind === 'resource' && s.parts[0].type === 'AWS::IAM::Role' && s.parts[0].attribute === undefined && s.parts[0].stack === undefined
       ? [s.parts[0].logicalId] : []);
 }
 
@@ -184,7 +184,7 @@ export function analyse(model: BuiltModel, options: EffectiveOptions): AppModel 
     for (const v of r.variants) {
       for (const s of stringList(getKey(v.properties, 'ManagedPolicyArns')).strs) {
         const p = s.parts.length === 1 ? s.parts[0] : undefined;
-        if (p?.kind === 'resource' && p.type === 'AWS::IAM::ManagedPolicy' && p.attribute === undefined) {
+        if (p?.kind === 'resource' && p.type === 'AWS::IAM::ManagedPolicy' && p.attribute === undefined && p.stack === undefined) {
           const key = r.template.idPrefix + p.logicalId;
           managedPolicyUsers.set(key, [...(managedPolicyUsers.get(key) ?? []), r.logicalId]);
         }

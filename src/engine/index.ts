@@ -5,7 +5,7 @@
 import { ALL_RULES } from '../rules';
 import { AppModel, EffectiveOptions, analyse, describeAssignment } from './analysis';
 import { Rule, RuleFinding } from './rule';
-import { BuiltModel, ResourceModel, addTemplate } from './template';
+import { BuiltModel, ExportRegistry, ResourceModel, addTemplate } from './template';
 import { CheckOptions, CheckResult, Finding, TemplateError, TemplateInput } from './types';
 
 export * from './types';
@@ -145,10 +145,21 @@ export function check(inputs: readonly TemplateInput[], options: CheckOptions = 
   }
   const model: BuiltModel = { templates: [], resources: [], errors: [], resourceCount: 0 };
   const parseTemplateBody = options.parseTemplateBody ?? ((text: string) => JSON.parse(text));
-  for (const input of Array.isArray(inputs) ? inputs : []) {
-    const source = typeof input?.source === 'string' ? input.source : String(input?.source);
+  const list = Array.isArray(inputs) ? inputs : [];
+  const sourceOf = (input: TemplateInput) => (typeof input?.source === 'string' ? input.source : String(input?.source));
+  // Every template's exports first, so that an import resolves whatever the order of the inputs.
+  const exports = new ExportRegistry();
+  for (const input of list) {
     try {
-      addTemplate(model, { source, template: input?.template, account: input?.account }, { parseTemplateBody });
+      exports.add(sourceOf(input), input?.template);
+    } catch (e) {
+      model.errors.push({ source: sourceOf(input), message: `the Outputs of the template could not be read: ${message(e)}` });
+    }
+  }
+  for (const input of list) {
+    const source = sourceOf(input);
+    try {
+      addTemplate(model, { source, template: input?.template, account: input?.account }, { parseTemplateBody, exports });
     } catch (e) {
       model.errors.push({ source, message: `the template could not be analysed: ${message(e)}` });
     }

@@ -3,7 +3,7 @@
  * resolved properties of every combination of the conditions they depend on. StackSet `TemplateBody`
  * strings are parsed here and their resources join the model with a `<StackSet>/<Inner>` id.
  */
-import { MAX_ENUMERATED_CONDITIONS, ParamInfo, RValue, Resolver, ResolveScope, conditionNames, literalText } from './values';
+import { MAX_ENUMERATED_CONDITIONS, ParamInfo, RValue, Resolver, ResolveScope, conditionNames, importedValue, literalText, uniqueAlts, unknownStr } from './values';
 import { describeType, isObject } from '../private/json';
 
 /** Resource types whose properties the rules read; the others are only counted. */
@@ -136,6 +136,69 @@ function evaluateConditions(raw: unknown, resolver: () => Resolver): Map<string,
 
 export interface BuildOptions {
   readonly parseTemplateBody: (text: string) => unknown;
+  /** The exports of every top-level template of the check, for `Fn::ImportValue`. */
+  readonly exports?: ExportRegistry;
+}
+
+/**
+ * The `Export`s of the `Outputs` of every top-level template of one check, by literal name. A value is resolved
+ * when an import asks for it, in its own template; an export that leads back to itself is not resolved.
+ */
+export class ExportRegistry {
+  private readonly entries = new Map<string, Array<{ source: string; value: () => RValue }>>();
+  private readonly resolving = new Set<string>();
+
+  /** Registers the exports of one template; names that are not literal once resolved are left out. */
+  public add(source: string, template: unknown): void {
+    if (!isObject(template) || !isObject(template.Outputs)) return;
+    const scope = templateScope(template, this);
+    const resolver = () => new Resolver(scope);
+    for (const output of Object.values(template.Outputs)) {
+      if (!isObject(output) || !isObject(output.Export) || output.Export.Name === undefined) continue;
+      const name = resolver().resolve(output.Export.Name);
+      const text = name.t === 'str' && name.alts.length === 1 ? literalText(name.alts[0]) : undefined;
+      if (text === undefined) continue;
+      let cached: RValue | undefined;
+      const value = () => (cached ??= importedValue(resolver().resolve(output.Value), source, text));
+      this.entries.set(text, [...(this.entries.get(text) ?? []), { source, value }]);
+    }
+  }
+
+  /** The value exported under `name`; the alternatives of every template that exports it. */
+  public lookup(name: string): RValue | undefined {
+    const found = this.entries.get(name);
+    if (found === undefined) return undefined;
+    if (this.resolving.has(name)) return unknownStr(`Fn::ImportValue ${name}, whose export leads back to itself`);
+    this.resolving.add(name);
+    try {
+      const values = found.map((e) => e.value());
+      if (values.length === 1) return values[0];
+      return values.every((v) => v.t === 'str')
+        ? { t: 'str', alts: uniqueAlts(values.flatMap((v) => (v.t === 'str' ? v.alts : []))) }
+        : unknownStr(`Fn::ImportValue ${name}, which several templates of this check export with values of different shapes`);
+    } finally {
+      this.resolving.delete(name);
+    }
+  }
+}
+
+/** The resolver scope of a template's own sections, with its static conditions, for reading its Outputs. */
+function templateScope(template: Record<string, unknown>, exports: ExportRegistry): ResolveScope {
+  const resourceTypes = new Map<string, string>();
+  if (isObject(template.Resources)) {
+    for (const [id, r] of Object.entries(template.Resources)) resourceTypes.set(id, isObject(r) && typeof r.Type === 'string' ? r.Type : '');
+  }
+  let statics = new Map<string, boolean | undefined>();
+  const scope: ResolveScope = {
+    parameters: parseParameters(template.Parameters),
+    resourceTypes,
+    mappings: template.Mappings,
+    conditionValue: (name) => statics.get(name),
+    budget: { steps: STEP_BUDGET },
+    importValue: (name) => exports.lookup(name),
+  };
+  statics = evaluateConditions(template.Conditions, () => new Resolver(scope));
+  return scope;
 }
 
 /** Adds one template (and the StackSet bodies inside it) to the model; problems become errors, never exceptions. */
@@ -184,6 +247,8 @@ export function addTemplate(
     mappings: template.Mappings,
     conditionValue: (name) => statics.get(name) ?? assignment.get(name),
     budget,
+    // A StackSet body deploys to other accounts, whose exports are not in this check.
+    importValue: nesting.depth === 0 ? (name) => options.exports?.lookup(name) : undefined,
   });
   statics = evaluateConditions(template.Conditions, () => new Resolver(scopeFor(new Map())));
 

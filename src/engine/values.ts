@@ -11,7 +11,8 @@ export type Part =
   | { readonly kind: 'lit'; readonly text: string }
   | { readonly kind: 'param'; readonly name: string; readonly fragment?: boolean }
   | { readonly kind: 'pseudo'; readonly name: string; readonly fragment?: boolean }
-  | { readonly kind: 'resource'; readonly logicalId: string; readonly type: string; readonly attribute?: string; readonly fragment?: boolean }
+  /** `stack`: the source of the template that defines the resource, when it is another template's (through `Fn::ImportValue`). */
+  | { readonly kind: 'resource'; readonly logicalId: string; readonly type: string; readonly attribute?: string; readonly stack?: string; readonly fragment?: boolean }
   | { readonly kind: 'unknown'; readonly reason: string; readonly fragment?: boolean }
   /**
    * The result of a deterministic function (`Fn::Base64`, `Fn::ToJsonString`...) of symbolic inputs: its text is
@@ -65,6 +66,8 @@ export interface ResolveScope {
   readonly budget: { steps: number };
   /** The truth value of a condition, `undefined` when it depends on deploy-time input and was not assigned. */
   conditionValue(name: string): boolean | undefined;
+  /** The value another template of the same check exports under `name`, when one does (see `ExportRegistry`). */
+  importValue?(name: string): RValue | undefined;
 }
 
 /** Conditions of one resource that depend on deploy-time input are enumerated up to this many. */
@@ -88,7 +91,7 @@ export const INTRINSIC_FUNCTIONS: ReadonlyArray<{ readonly fn: string; readonly 
   { fn: 'Fn::Length', evaluation: 'The number of items of a list of known length; otherwise a value derived from the list.' },
   { fn: 'Fn::Cidr', evaluation: 'A list of unknown length whose items derive from the arguments.' },
   { fn: 'Fn::GetAZs', evaluation: 'A list of unknown length whose items derive from the region (the stack\'s own for `""`).' },
-  { fn: 'Fn::ImportValue', evaluation: 'Not resolved: the value lives in another stack.' },
+  { fn: 'Fn::ImportValue', evaluation: 'The value exported under that name by another template of the same check (the stacks of a CDK app, the files of a CLI run), resolved in that template: exports are per account and region, so a role it names is a role of the own account. A parameter of the exporting template is reported as not resolved; an export name built with intrinsics other than literal text, or exported by no template of the check, is not resolved.' },
 ];
 
 export const MAX_DEPTH = 64;
@@ -120,7 +123,7 @@ export function displayPart(p: Part): string {
     case 'lit': return p.text;
     case 'param': return `\${${p.name}}`;
     case 'pseudo': return `\${${p.name}}`;
-    case 'resource': return `\${${p.logicalId}${p.attribute ? `.${p.attribute}` : ''}}`;
+    case 'resource': return `\${${p.logicalId}${p.attribute ? `.${p.attribute}` : ''}${p.stack !== undefined ? ` of ${p.stack}` : ''}}`;
     case 'unknown': return `\${?${p.reason}}`;
     case 'derived': return `\${${p.fn}(${p.inputs.map(displaySym).join(', ')})}`;
   }
@@ -324,8 +327,10 @@ export class Resolver {
         return this.openList('Fn::GetAZs', { t: 'str', alts: region });
       }
       case 'Fn::ImportValue': {
-        const name = this.str(arg, depth).map(displaySym).join(' | ');
-        return unknownStr(`Fn::ImportValue ${name}`);
+        const names = this.str(arg, depth);
+        const literal = names.length === 1 ? literalText(names[0]) : undefined;
+        const imported = literal === undefined ? undefined : this.scope.importValue?.(literal);
+        return imported ?? unknownStr(`Fn::ImportValue ${names.map(displaySym).join(' | ')}, which no template of this check exports`);
       }
       default:
         return { t: 'unknown', reason: `${fn} is not evaluated` };
@@ -678,6 +683,29 @@ function literalJson(v: RValue): unknown {
       const entries = v.entries.map(([k, x]) => [k, literalJson(x)] as const);
       return entries.some(([, x]) => x === undefined) ? undefined : Object.fromEntries(entries);
     }
+  }
+}
+
+/**
+ * A value exported by another template, as the importing template sees it. CloudFormation resolves an import only
+ * against exports of the same account and region, so pseudo parameters keep their meaning; resources are marked
+ * with the exporting template, and its parameters (which the importer does not declare) are not resolved.
+ */
+export function importedValue(v: RValue, stack: string, exportName: string): RValue {
+  const part = (p: Part): Part => {
+    switch (p.kind) {
+      case 'param': return { kind: 'unknown', reason: `parameter ${p.name} of ${stack}, imported as ${exportName}`, fragment: p.fragment };
+      case 'resource': return p.stack === undefined ? { ...p, stack } : p;
+      case 'derived': return { ...p, inputs: p.inputs.map(sym) };
+      default: return p;
+    }
+  };
+  const sym = (s: SymStr): SymStr => ({ parts: s.parts.map(part) });
+  switch (v.t) {
+    case 'str': return { t: 'str', alts: v.alts.map(sym) };
+    case 'list': return { ...v, items: v.items.map((x) => importedValue(x, stack, exportName)) };
+    case 'obj': return { t: 'obj', entries: v.entries.map(([k, x]) => [k, importedValue(x, stack, exportName)] as const) };
+    default: return v;
   }
 }
 

@@ -1,15 +1,32 @@
-import { assumeGrants, docText } from './identity';
+import { AssumeTarget, assumeGrants, docText, narrowedArn } from './identity';
 import { Rule, RuleFinding, acknowledgeHint } from '../engine/rule';
+
+/** What to write instead, never wider than what is there: the account part of each target is kept as written. */
+function advice(wild: readonly AssumeTarget[], unresolved: readonly AssumeTarget[]): string {
+  const out: string[] = [];
+  if (wild.length > 0) {
+    const arns = [...new Set(wild.map(narrowedArn))];
+    out.push(`Name the one role it needs instead: ${arns.map((a) => `"${a}"`).join(' or ')}.`);
+  }
+  if (unresolved.length > 0) {
+    out.push('Write the role name as literal text, or take the ARN of a role of the template ("Fn::GetAtt": [Role, Arn]).');
+  }
+  return out.join(' ');
+}
 
 export const XAT8: Rule = {
   id: 'XAT8',
   level: 'error',
-  cause: 'An identity policy allows sts:AssumeRole on "*" or on role ARNs whose role-name part is a wildcard.',
+  cause: 'An identity policy allows sts:AssumeRole on "*" or on role ARNs whose role-name part is a wildcard, in an account that may be another one.',
   explanation:
     'A deputy that may assume any role name can be pointed by a tenant at any role that trusts the vendor\'s account: roles of other '
     + 'customers that trust the account root, and the vendor\'s own roles (CDK bootstrap roles trust their account root). Naming the one '
-    + 'role the vendor asks customers to create confines the deputy to roles created for it.',
-  fix: 'Allow sts:AssumeRole only on "arn:aws:iam::*:role/<the customer role name the vendor owns>" (the VendorDeputyRole construct of this library does).',
+    + 'role the vendor asks customers to create confines the deputy to roles created for it. A grant inside the account the template '
+    + 'deploys to (a role of the template or of the app, `AWS::AccountId` or the stack\'s own account id in the ARN) cannot reach another '
+    + 'account and is out of scope here.',
+  fix: 'Replace the wildcard in the role-name part with the one role name the principal needs, keeping the account part as it is (never '
+    + 'wider): for a role of the same account its ARN ("Fn::GetAtt": [Role, Arn]); for a vendor deputy "arn:aws:iam::*:role/<the customer '
+    + 'role name the vendor owns>" with the Deny of XAT9 (the VendorDeputyRole construct of this library does).',
   check(app) {
     const out: RuleFinding[] = [];
     for (const g of assumeGrants(app)) {
@@ -25,7 +42,7 @@ export const XAT8: Rule = {
         variant: g.doc.variant,
         findingId: `${g.doc.label}${g.statement.label}`,
         path: [...g.doc.path, ...g.statement.path],
-        message: `${docText(g.doc)}${g.statement.name} ${issues.join('; ')}. Allow only "arn:aws:iam::*:role/<customer role name>", the one role name the vendor owns.`
+        message: `${docText(g.doc)}${g.statement.name} ${issues.join('; ')}. ${advice(wild, unresolved)}`
           .replace(/^./, (c) => c.toUpperCase())
           + (unresolved.length ? ` ${acknowledgeHint('XAT8', g.doc.resource, `${g.doc.label}${g.statement.label}`)}` : ''),
       });

@@ -49,7 +49,7 @@ describe('intrinsic resolution', () => {
   });
 
   test('Fn::ImportValue and unknown intrinsics resolve to unknowns that say why', () => {
-    expect(strings(r.resolve({ 'Fn::ImportValue': 'Shared' }))).toEqual(['${?Fn::ImportValue Shared}']);
+    expect(strings(r.resolve({ 'Fn::ImportValue': 'Shared' }))).toEqual(['${?Fn::ImportValue Shared, which no template of this check exports}']);
     expect(r.resolve({ 'Fn::Bogus': 1 })).toEqual({ t: 'unknown', reason: 'Fn::Bogus is not evaluated' });
   });
 

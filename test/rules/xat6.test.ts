@@ -61,6 +61,6 @@ describe('XAT6: literal or predictable ExternalId', () => {
 
   test('unresolvable: an ExternalId from an unknown intrinsic', () => {
     const f = ofRule(roleWithExternalId(Fn.importValue('SharedExternalId')), 'XAT6');
-    expect(f[0].message).toMatch(/could not be resolved \(Fn::ImportValue SharedExternalId\).*CrossAccountTrust-XAT6\[Statement0\]/);
+    expect(f[0].message).toMatch(/could not be resolved \(Fn::ImportValue SharedExternalId, which no template of this check exports\).*CrossAccountTrust-XAT6\[Statement0\]/);
   });
 });
