@@ -44,6 +44,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Ships the SARIF 2.1.0 JSON schema the CLI's SARIF output is validated against in tests.
     '@microsoft/jest-sarif@1.0.0-beta.0',
     '@types/sarif@^2.1.7',
+    // Reads aws-cdk-lib's jsii assembly (the CloudFormation and SAM specifications as L1 classes) in a test that
+    // fails when the specification gains a policy-bearing resource type the engine does not know.
+    '@jsii/spec@^1',
   ],
   bin: { 'cross-account-trust': 'lib/cli/main.js' },
 

@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { OTHER_POLICY_PROPERTIES, OTHER_POLICY_REASONS, OtherPolicyReason, POLICY_BEARING_TYPES } from '../src/engine/policy-types';
 import { INTRINSIC_FUNCTIONS } from '../src/engine/values';
 import { ALL_RULES } from '../src/rules';
 
@@ -14,6 +15,40 @@ const TEMPLATE_SCOPE: readonly string[] = [
     + ' list of sources the earlier one wins. A merge key whose value is not a mapping, an alias of one or a list of them is an error'
     + ' that names its line.',
 ];
+
+/** Which resource types are read, where their policies are, and what is not read and why. */
+function resourceTypes(): string[] {
+  const rows = Object.entries(POLICY_BEARING_TYPES).map(([type, b]) => `| \`${type}\` | ${b.trust ? `\`${b.trust}\`` : ''} | `
+    + `${b.identity.map((i) => `\`${i.property}\``).join(', ')} | ${b.holder} |`);
+  return [
+    '## Resource types',
+    '',
+    'The trust policies (XAT1 to XAT7, XAT10) and identity policies (XAT8, XAT9) of these resource types are read, in templates, in StackSet',
+    'bodies and in the cloud assemblies of CDK apps. The list is derived from the CloudFormation and SAM resource specifications:',
+    'a test walks the specifications shipped with aws-cdk-lib and fails when a property that holds a policy document is neither read',
+    'nor listed below with the reason it grants no identity permissions.',
+    '',
+    '| Resource type | Trust policy | Identity policies | Whose permissions |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+    'SAM (`Transform: AWS::Serverless-2016-10-31`): a function or state machine with a `Role` property gets no role from SAM, which then',
+    'ignores `AssumeRolePolicyDocument` and `Policies`; they are checked only where SAM creates the role (without `AssumeRolePolicyDocument`,',
+    'that role trusts its own service). Each entry of `Policies` is a managed policy name or ARN (a reference, not read, like an IAM role\'s',
+    '`ManagedPolicyArns`), a policy document (read), or a SAM policy template: none of SAM\'s policy templates allows an `sts:` action, so',
+    'they are not read, and a template name this version does not know, or an entry of another shape, is an error that fails the run.',
+    '',
+    'Managed policies referenced by ARN or name (AWS managed policies, or policies outside the template) are not read.',
+    '',
+    'Not read, because they grant no identity permissions:',
+    '',
+    ...(Object.keys(OTHER_POLICY_REASONS) as OtherPolicyReason[]).map((reason) => `- ${cap(OTHER_POLICY_REASONS[reason])}. `
+      + `Properties: ${OTHER_POLICY_PROPERTIES[reason].map((p) => `\`${p}\``).join(', ')}.`),
+    '',
+  ];
+}
+
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
@@ -36,6 +71,7 @@ export function rulesMarkdown(): string {
       + `\`Validations.of(scope).acknowledge({ id: 'CrossAccountTrust-${r.id}[<finding id>]', reason })\` for one finding, `
       + `\`CrossAccountTrust-${r.id}\` for all of them under \`scope\` |`),
     '',
+    ...resourceTypes(),
     '## What is read',
     '',
     ...TEMPLATE_SCOPE.map((line) => `- ${line}`),

@@ -3,9 +3,10 @@
  * policy are cross-account trust, who they trust, which `sts:ExternalId` conditions apply and where the
  * ExternalId comes from; which identity policies a template holds and what they are attached to.
  */
+import { POLICY_BEARING_TYPES, PolicyBearingType, SAM_POLICY_TEMPLATES } from './policy-types';
 import { NCondition, NPolicy, NStatement, coversAction, conditionsOn, isPlain, normalizePolicy } from './policy';
 import { ClassifiedPrincipal, Scope, classifyPrincipal, principalScope } from './principals';
-import { BuiltModel, Path, ResourceModel, ResourceVariant, TemplateModel, resourcePath } from './template';
+import { BuiltModel, ModelError, Path, ResourceModel, ResourceVariant, TemplateModel, resourcePath } from './template';
 import { ParamInfo, RValue, SymStr, displaySym, getKey, leafParts, literalText, stringList } from './values';
 
 export const ASSUME_ROLE = 'sts:AssumeRole';
@@ -109,16 +110,23 @@ function classifyTrust(stmt: NStatement, path: Path, tm: TemplateModel, options:
   return { statement: stmt, path, principals, thirdParty, externalIdConditions, enforced };
 }
 
-function analyseRole(resource: ResourceModel, options: EffectiveOptions): RoleAnalysis {
+/** The properties of a variant that SAM turns into a role, or undefined when the variant names its own `Role` (SAM creates none). */
+function generatedRoleProperties(bearing: PolicyBearingType, props: RValue): RValue | undefined {
+  return bearing.samGeneratedRole && getKey(props, 'Role') !== undefined ? undefined : props;
+}
+
+function analyseRole(resource: ResourceModel, bearing: PolicyBearingType & { trust: string }, options: EffectiveOptions): RoleAnalysis {
   const variants = resource.variants.map((variant): RoleVariantAnalysis => {
-    const props = variant.properties;
-    const policy = normalizePolicy(getKey(props, 'AssumeRolePolicyDocument'));
+    const props = generatedRoleProperties(bearing, variant.properties);
+    const document = getKey(props, bearing.trust);
+    // SAM gives the role it creates a trust policy for its own service when the template sets none.
+    const policy: NPolicy = props === undefined || (bearing.samGeneratedRole && document === undefined) ? { statements: [] } : normalizePolicy(document);
     const trustProblems: string[] = [];
     if (policy.problem) trustProblems.push(policy.problem);
     const trust: TrustStatement[] = [];
     const allowStatements: NStatement[] = [];
     for (const stmt of policy.statements) {
-      const path = resourcePath(resource, 'Properties', 'AssumeRolePolicyDocument', ...stmt.path);
+      const path = resourcePath(resource, 'Properties', bearing.trust, ...stmt.path);
       const t = classifyTrust(stmt, path, resource.template, options);
       if (t) trust.push(t);
       if (stmt.effect !== 'Deny' && coversAction(stmt, ASSUME_ROLE) !== 'no' && stmt.principal && (stmt.principal.star || stmt.principal.aws.length > 0)) {
@@ -136,53 +144,104 @@ function roleRefs(v: RValue | undefined): string[] {
       ? [s.parts[0].logicalId] : []);
 }
 
-function identityDocs(resource: ResourceModel, managedPolicyUsers: ReadonlyMap<string, string[]>): PolicyDoc[] {
+/** Logical ids of the roles of the template a resource's identity policies belong to. */
+function holderRoles(resource: ResourceModel, bearing: PolicyBearingType, props: RValue, managedPolicyUsers: ReadonlyMap<string, string[]>): string[] {
+  if (resource.type === 'AWS::IAM::Role' || bearing.samGeneratedRole) return [resource.logicalId];
+  return [...(bearing.attachedToRoles ?? []).flatMap((p) => roleRefs(getKey(props, p))), ...(managedPolicyUsers.get(resource.id) ?? [])];
+}
+
+function identityDocs(resource: ResourceModel, managedPolicyUsers: ReadonlyMap<string, string[]>, errors: ModelError[]): PolicyDoc[] {
+  const bearing = POLICY_BEARING_TYPES[resource.type];
+  if (bearing === undefined) return [];
   const docs: PolicyDoc[] = [];
   for (const variant of resource.variants) {
-    const props = variant.properties;
-    if (resource.type === 'AWS::IAM::Policy' || resource.type === 'AWS::IAM::ManagedPolicy') {
-      const attachedTo = [...roleRefs(getKey(props, 'Roles')), ...(managedPolicyUsers.get(resource.id) ?? [])];
-      docs.push({
-        resource,
-        variant,
-        label: '',
-        name: '',
-        path: resourcePath(resource, 'Properties', 'PolicyDocument'),
-        policy: normalizePolicy(getKey(props, 'PolicyDocument')),
-        attachedTo,
-      });
-      continue;
+    const props = generatedRoleProperties(bearing, variant.properties);
+    if (props === undefined) continue;
+    const attachedTo = holderRoles(resource, bearing, props, managedPolicyUsers);
+    for (const { property, shape } of bearing.identity) {
+      const value = getKey(props, property);
+      if (shape === 'document') {
+        if (value === undefined) continue;
+        docs.push({ resource, variant, label: '', name: '', path: resourcePath(resource, 'Properties', property), policy: normalizePolicy(value), attachedTo });
+      } else if (shape === 'inline-list') {
+        if (value === undefined) continue;
+        const items = value.t === 'list' ? value.items : [value];
+        items.forEach((item, i) => {
+          const nameValue = getKey(item, 'PolicyName');
+          const policyName = nameValue?.t === 'str' && nameValue.alts.length === 1 ? literalText(nameValue.alts[0]) : undefined;
+          docs.push({
+            resource,
+            variant,
+            label: policyName ? `Policy-${sanitize(policyName)}.` : `Policy${i}.`,
+            name: policyName ? `inline policy "${policyName}"` : `inline policy ${i}`,
+            path: resourcePath(resource, 'Properties', property, i, 'PolicyDocument'),
+            policy: item.t === 'obj' ? normalizePolicy(getKey(item, 'PolicyDocument')) : { statements: [], problem: 'the Policies entry is not an object' },
+            attachedTo,
+          });
+        });
+      } else if (value !== undefined) {
+        docs.push(...samPolicyDocs(resource, variant, property, value, attachedTo, errors));
+      }
     }
-    const inline = getKey(props, 'Policies');
-    if (inline === undefined) continue;
-    const items = inline.t === 'list' ? inline.items : [inline];
-    items.forEach((item, i) => {
-      const nameValue = getKey(item, 'PolicyName');
-      const policyName = nameValue?.t === 'str' && nameValue.alts.length === 1 ? literalText(nameValue.alts[0]) : undefined;
-      docs.push({
-        resource,
-        variant,
-        label: policyName ? `Policy-${sanitize(policyName)}.` : `Policy${i}.`,
-        name: policyName ? `inline policy "${policyName}"` : `inline policy ${i}`,
-        path: resourcePath(resource, 'Properties', 'Policies', i, 'PolicyDocument'),
-        policy: item.t === 'obj' ? normalizePolicy(getKey(item, 'PolicyDocument')) : { statements: [], problem: 'the Policies entry is not an object' },
-        attachedTo: resource.type === 'AWS::IAM::Role' ? [resource.logicalId] : [],
-      });
-    });
   }
   return docs;
 }
 
-/** Builds the rules' view of the model. */
+/**
+ * The policy documents among the entries of a SAM `Policies` property. Managed policy names and ARNs are references,
+ * like an IAM role's ManagedPolicyArns; SAM policy templates it knows allow no sts: action; anything else could not
+ * be checked and is reported.
+ */
+function samPolicyDocs(
+  resource: ResourceModel, variant: ResourceVariant, property: string, value: RValue, attachedTo: string[], errors: ModelError[],
+): PolicyDoc[] {
+  const docs: PolicyDoc[] = [];
+  const items = value.t === 'list' ? value.items : [value];
+  items.forEach((item, i) => {
+    const at = value.t === 'list' ? [i] : [];
+    const entry = value.t === 'list' ? `entry ${i} of ${property}` : property;
+    if (item.t === 'str') return;
+    if (item.t === 'obj' && getKey(item, 'Statement') !== undefined) {
+      docs.push({
+        resource,
+        variant,
+        label: `${property}${at.join('')}.`,
+        name: `policy document ${entry}`,
+        path: resourcePath(resource, 'Properties', property, ...at),
+        policy: normalizePolicy(item),
+        attachedTo,
+      });
+      return;
+    }
+    const template = item.t === 'obj' && item.entries.length === 1 ? item.entries[0][0] : undefined;
+    if (template !== undefined && SAM_POLICY_TEMPLATES.includes(template)) return;
+    const found = template !== undefined ? `the SAM policy template ${template}, which this version does not know`
+      : item.t === 'obj' ? `an object with neither Statement nor a single policy template name (keys ${item.entries.map(([k]) => k).join(', ') || 'none'})`
+        : item.t === 'unknown' ? `a value that could not be resolved (${item.reason})` : `a ${item.t === 'num' ? 'number' : item.t === 'bool' ? 'boolean' : item.t}`;
+    const where = describeAssignment(variant.assignment);
+    errors.push({
+      source: resource.template.source,
+      resource: resource.id,
+      message: `${entry} of ${resource.type} ${resource.id}${where ? ` (${where})` : ''} is ${found}, so the permissions it grants could not be checked; `
+        + 'expected a managed policy name or ARN, a policy document with Statement, or one of the SAM policy templates',
+    });
+  });
+  return docs;
+}
+
+/** Builds the rules' view of the model; what it cannot read joins the model's errors. */
 export function analyse(model: BuiltModel, options: EffectiveOptions): AppModel {
   const roles: RoleAnalysis[] = [];
   const policies: PolicyDoc[] = [];
-  // ManagedPolicyArns of a role that Ref a managed policy of the same template attach it to that role.
+  // ManagedPolicyArns of a role (Policies of a SAM function) that Ref a managed policy of the same template attach it to that role.
   const managedPolicyUsers = new Map<string, string[]>();
   for (const r of model.resources) {
-    if (r.type !== 'AWS::IAM::Role') continue;
+    const bearing = POLICY_BEARING_TYPES[r.type];
+    const references = r.type === 'AWS::IAM::Role' ? 'ManagedPolicyArns' : bearing?.samGeneratedRole ? 'Policies' : undefined;
+    if (bearing === undefined || references === undefined) continue;
     for (const v of r.variants) {
-      for (const s of stringList(getKey(v.properties, 'ManagedPolicyArns')).strs) {
+      const props = generatedRoleProperties(bearing, v.properties);
+      for (const s of props === undefined ? [] : stringList(getKey(props, references)).strs) {
         const p = s.parts.length === 1 ? s.parts[0] : undefined;
         if (p?.kind === 'resource' && p.type === 'AWS::IAM::ManagedPolicy' && p.attribute === undefined && p.stack === undefined) {
           const key = r.template.idPrefix + p.logicalId;
@@ -192,8 +251,9 @@ export function analyse(model: BuiltModel, options: EffectiveOptions): AppModel 
     }
   }
   for (const r of model.resources) {
-    if (r.type === 'AWS::IAM::Role') roles.push(analyseRole(r, options));
-    policies.push(...identityDocs(r, managedPolicyUsers));
+    const bearing = POLICY_BEARING_TYPES[r.type];
+    if (bearing?.trust !== undefined) roles.push(analyseRole(r, { ...bearing, trust: bearing.trust }, options));
+    policies.push(...identityDocs(r, managedPolicyUsers, model.errors));
   }
   return { ...model, options, roles, policies };
 }

@@ -164,14 +164,15 @@ export function check(inputs: readonly TemplateInput[], options: CheckOptions = 
       model.errors.push({ source, message: `the template could not be analysed: ${message(e)}` });
     }
   }
-  errors.push(...model.errors.map((e) => ({ source: e.source, message: e.message, ...(e.resource ? { resource: e.resource } : {}) })));
-  let app: AppModel;
+  let app: AppModel | undefined;
   try {
     app = analyse(model, effectiveOptions(options));
   } catch (e) {
-    errors.push({ source: '(engine)', message: `the templates could not be analysed: ${message(e)}` });
-    return { findings: [], errors, resources: model.resourceCount };
+    model.errors.push({ source: '(engine)', message: `the templates could not be analysed: ${message(e)}` });
   }
+  // After analysis, which reports what it could not read (a SAM policy it does not know) with the model's errors.
+  errors.push(...model.errors.map((e) => ({ source: e.source, message: e.message, ...(e.resource ? { resource: e.resource } : {}) })));
+  if (app === undefined) return { findings: [], errors, resources: model.resourceCount };
   const findings = ALL_RULES.flatMap((rule) => runRule(rule, app, errors));
   const order = new Map(ALL_RULES.map((r, i) => [r.id, i]));
   findings.sort((a, b) => a.source.localeCompare(b.source) || a.resource.localeCompare(b.resource)

@@ -3,13 +3,12 @@
  * resolved properties of every combination of the conditions they depend on. StackSet `TemplateBody`
  * strings are parsed here and their resources join the model with a `<StackSet>/<Inner>` id.
  */
+import { POLICY_BEARING_TYPES } from './policy-types';
 import { MAX_ENUMERATED_CONDITIONS, ParamInfo, RValue, Resolver, ResolveScope, conditionNames, importedValue, literalText, uniqueAlts, unknownStr } from './values';
 import { describeType, isObject } from '../private/json';
 
 /** Resource types whose properties the rules read; the others are only counted. */
-export const ANALYSED_TYPES = new Set([
-  'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::User', 'AWS::IAM::Group',
-]);
+export const ANALYSED_TYPES: ReadonlySet<string> = new Set(Object.keys(POLICY_BEARING_TYPES));
 export const STACKSET_TYPE = 'AWS::CloudFormation::StackSet';
 
 export { MAX_ENUMERATED_CONDITIONS } from './values';
