@@ -14,6 +14,13 @@ const TEMPLATE_SCOPE: readonly string[] = [
     + ' and the SAM CLI expand them before CloudFormation sees the template: keys of the mapping itself win over merged ones, and of a'
     + ' list of sources the earlier one wins. A merge key whose value is not a mapping, an alias of one or a list of them is an error'
     + ' that names its line.',
+  'StackSet bodies: the `TemplateBody` of an `AWS::CloudFormation::StackSet` (a literal string, JSON or YAML) is checked as a template of its own,'
+    + ' its resources named `<StackSet>/<Resource>`. The StackSet\'s `Parameters` and the `ParameterOverrides` of its `StackInstancesGroup`'
+    + ' fix the values of the body\'s parameters: a literal value is checked as the literal it is (an ExternalId given there is a literal'
+    + ' ExternalId, XAT6), a parameter of the outer template passed through is judged as that parameter, and any other value (pseudo'
+    + ' parameters and attributes of the outer template belong to the administrator account, not to the target accounts) is unresolved.'
+    + ' A StackSet with a `TemplateURL`, or with neither, is an error that fails the run: the template it deploys is not in the file, so'
+    + ' check that template itself.',
 ];
 
 /** Which resource types are read, where their policies are, and what is not read and why. */

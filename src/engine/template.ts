@@ -4,7 +4,10 @@
  * strings are parsed here and their resources join the model with a `<StackSet>/<Inner>` id.
  */
 import { POLICY_BEARING_TYPES } from './policy-types';
-import { MAX_ENUMERATED_CONDITIONS, ParamInfo, RValue, Resolver, ResolveScope, conditionNames, importedValue, literalText, uniqueAlts, unknownStr } from './values';
+import {
+  MAX_ENUMERATED_CONDITIONS, ParamInfo, RValue, Resolver, ResolveScope, asStrings, conditionNames, displaySym, getKey, importedValue, literalText,
+  uniqueAlts, unknownStr,
+} from './values';
 import { describeType, isObject } from '../private/json';
 
 /** Resource types whose properties the rules read; the others are only counted. */
@@ -133,6 +136,13 @@ function evaluateConditions(raw: unknown, resolver: () => Resolver): Map<string,
   return out;
 }
 
+/** The value a StackSet gives a parameter of its body. */
+type StackSetValue =
+  | { readonly kind: 'literal'; readonly values: readonly string[] }
+  /** The value of a parameter of the template that holds the StackSet: the body's parameter takes its definition. */
+  | { readonly kind: 'param'; readonly info: ParamInfo }
+  | { readonly kind: 'unresolved'; readonly reason: string };
+
 export interface BuildOptions {
   readonly parseTemplateBody: (text: string) => unknown;
   /** The exports of every top-level template of the check, for `Fn::ImportValue`. */
@@ -203,7 +213,7 @@ function templateScope(template: Record<string, unknown>, exports: ExportRegistr
 /** Adds one template (and the StackSet bodies inside it) to the model; problems become errors, never exceptions. */
 export function addTemplate(
   model: BuiltModel,
-  input: { source: string; template: unknown; account?: string },
+  input: { source: string; template: unknown; account?: string; stackSetValues?: ReadonlyMap<string, StackSetValue> },
   options: BuildOptions,
   nesting: { bodyPath?: Path; idPrefix: string; depth: number } = { idPrefix: '', depth: 0 },
 ): void {
@@ -228,7 +238,7 @@ export function addTemplate(
   const tm: TemplateModel = {
     source,
     account,
-    parameters: parseParameters(template.Parameters),
+    parameters: withStackSetValues(parseParameters(template.Parameters), input.stackSetValues),
     bodyPath: nesting.bodyPath,
     idPrefix: nesting.idPrefix,
   };
@@ -299,12 +309,81 @@ function allAssignments(conditions: readonly string[]): Array<Map<string, boolea
   return out;
 }
 
+/** The body's parameters with the values its StackSet gives them. */
+function withStackSetValues(params: Map<string, ParamInfo>, values: ReadonlyMap<string, StackSetValue> | undefined): Map<string, ParamInfo> {
+  for (const [name, value] of values ?? []) {
+    const info = params.get(name);
+    // A ParameterKey the body does not declare fails the deployment; it sets nothing to check.
+    if (info === undefined) continue;
+    if (value.kind === 'literal') params.set(name, { ...info, default: undefined, stackSetValues: value.values });
+    else if (value.kind === 'param') params.set(name, { ...value.info, isList: info.isList });
+    else params.set(name, { ...info, unresolvedValue: value.reason });
+  }
+  return params;
+}
+
+/**
+ * What a StackSet gives each parameter of its body, over all its variants: `Parameters` (one value for every stack
+ * instance) and the `ParameterOverrides` of its `StackInstancesGroup` (values for some instances): alternatives.
+ */
+function stackSetValues(ss: ResourceModel): Map<string, StackSetValue> {
+  const given = new Map<string, RValue[]>();
+  const collect = (list: RValue | undefined) => {
+    for (const entry of list?.t === 'list' ? list.items : []) {
+      const key = getKey(entry, 'ParameterKey');
+      const name = key?.t === 'str' && key.alts.length === 1 ? literalText(key.alts[0]) : undefined;
+      const value = getKey(entry, 'ParameterValue');
+      if (name !== undefined && value !== undefined) given.set(name, [...(given.get(name) ?? []), value]);
+    }
+  };
+  for (const variant of ss.variants) {
+    collect(getKey(variant.properties, 'Parameters'));
+    const groups = getKey(variant.properties, 'StackInstancesGroup');
+    for (const group of groups?.t === 'list' ? groups.items : []) collect(getKey(group, 'ParameterOverrides'));
+  }
+  const out = new Map<string, StackSetValue>();
+  for (const [name, values] of given) {
+    const strs = uniqueAlts(values.flatMap((v) => asStrings(v).strs));
+    const texts = strs.map(literalText);
+    const single = strs.length === 1 && strs[0].parts.length === 1 ? strs[0].parts[0] : undefined;
+    const outerName = single?.kind === 'param' ? single.name : undefined;
+    const outer = outerName === undefined ? undefined : ss.template.parameters.get(outerName);
+    if (strs.length > 0 && texts.every((t) => t !== undefined)) {
+      out.set(name, { kind: 'literal', values: texts as string[] });
+    } else if (outer !== undefined) {
+      out.set(name, { kind: 'param', info: { ...outer, path: outer.path ?? parameterPath(ss.template, outerName!) } });
+    } else {
+      // Pseudo parameters and attributes of the outer template are those of the StackSet's administrator account, not of the
+      // target accounts: read in the body, AWS::AccountId would pass for the target's own account.
+      out.set(name, {
+        kind: 'unresolved',
+        reason: `StackSet ${ss.id} gives parameter ${name} the value ${strs.map(displaySym).join(' or ') || 'of another type'} of the template that `
+          + 'deploys the StackSet, which is not carried into the TemplateBody',
+      });
+    }
+  }
+  return out;
+}
+
 function addStackSetBody(model: BuiltModel, ss: ResourceModel, options: BuildOptions, nesting: { bodyPath?: Path; depth: number }): void {
   const { source } = ss.template;
   const bodies = new Set<string>();
   for (const variant of ss.variants) {
     const body = variant.properties.t === 'obj' ? variant.properties.entries.find(([k]) => k === 'TemplateBody')?.[1] : undefined;
-    if (body === undefined) return; // TemplateURL: the body lives outside the template
+    if (body === undefined) {
+      const url = getKey(variant.properties, 'TemplateURL');
+      const where = describeVariant(variant);
+      model.errors.push({
+        source,
+        resource: ss.id,
+        message: url === undefined
+          ? `StackSet ${ss.id}${where} has neither TemplateBody nor TemplateURL, so the roles it deploys could not be checked; expected one of them`
+          : `StackSet ${ss.id}${where} deploys the template at TemplateURL ${asStrings(url).strs.map(displaySym).join(' or ') || '(not a string)'}, which `
+            + 'is outside this template, so the roles it deploys were not checked; check that template itself (download it and run '
+            + 'cross-account-trust check on it), or give the StackSet its TemplateBody',
+      });
+      continue;
+    }
     const texts = body.t === 'str' ? body.alts.map(literalText) : [undefined];
     if (texts.some((t) => t === undefined)) {
       model.errors.push({
@@ -316,10 +395,12 @@ function addStackSetBody(model: BuiltModel, ss: ResourceModel, options: BuildOpt
     }
     for (const t of texts) bodies.add(t!);
   }
+  if (bodies.size === 0) return;
   if (nesting.depth >= MAX_STACKSET_NESTING) {
     model.errors.push({ source, resource: ss.id, message: `StackSet ${ss.id} nests StackSet bodies more than ${MAX_STACKSET_NESTING} levels deep; its body was not checked` });
     return;
   }
+  const values = stackSetValues(ss);
   for (const text of bodies) {
     let parsed: unknown;
     try {
@@ -328,7 +409,7 @@ function addStackSetBody(model: BuiltModel, ss: ResourceModel, options: BuildOpt
       model.errors.push({ source, resource: ss.id, message: `the TemplateBody of StackSet ${ss.id} could not be parsed: ${e instanceof Error ? e.message : String(e)}` });
       continue;
     }
-    addTemplate(model, { source, template: parsed }, options, {
+    addTemplate(model, { source, template: parsed, stackSetValues: values }, options, {
       bodyPath: nesting.bodyPath ?? [...resourcePath(ss), 'Properties', 'TemplateBody'],
       idPrefix: `${ss.id}/`,
       depth: nesting.depth + 1,
@@ -336,12 +417,19 @@ function addStackSetBody(model: BuiltModel, ss: ResourceModel, options: BuildOpt
   }
 }
 
+/** ` (when condition X is true)` for a variant of a resource whose conditions were enumerated, else `''`. */
+function describeVariant(variant: ResourceVariant): string {
+  if (variant.assignment.size === 0) return '';
+  return ` (when ${[...variant.assignment].map(([k, v]) => `condition ${k} is ${v}`).join(' and ')})`;
+}
+
 /** Path of a resource in the outermost template, or the `TemplateBody` path for a resource inside a StackSet body. */
 export function resourcePath(r: ResourceModel, ...sub: Array<string | number>): Path {
   return r.template.bodyPath ?? ['Resources', r.logicalId, ...sub];
 }
 
-/** Path of a parameter definition (or the enclosing `TemplateBody`). */
+/** Path of a parameter definition (or the enclosing `TemplateBody`); a parameter passed into a StackSet body is found where it is declared. */
 export function parameterPath(tm: TemplateModel, name: string): Path {
-  return tm.bodyPath ?? ['Parameters', name];
+  const passed = [...tm.parameters.values()].find((p) => p.name === name && p.path !== undefined);
+  return passed?.path ?? tm.bodyPath ?? ['Parameters', name];
 }

@@ -51,6 +51,15 @@ export interface ParamInfo {
   readonly maxValue?: number;
   readonly allowedPattern?: string;
   readonly isList: boolean;
+  /**
+   * In a StackSet body: the literal values the StackSet gives the parameter (its `Parameters`, and the
+   * `ParameterOverrides` of its stack instances as alternatives), which replace any deploy-time input.
+   */
+  readonly stackSetValues?: readonly string[];
+  /** In a StackSet body: why the value the StackSet gives the parameter could not be carried into the body. */
+  readonly unresolvedValue?: string;
+  /** Where the parameter is declared, when another template declares it (an outer parameter passed to a StackSet body). */
+  readonly path?: ReadonlyArray<string | number>;
 }
 
 export const PSEUDO_PARAMETERS = new Set([
@@ -378,6 +387,17 @@ export class Resolver {
     if (arg === 'AWS::NotificationARNs') return { t: 'list', items: [unknownStr(arg)], open: true };
     if (PSEUDO_PARAMETERS.has(arg)) return { t: 'str', alts: [{ parts: [{ kind: 'pseudo', name: arg }] }] };
     const param = this.scope.parameters.get(arg);
+    if (param?.unresolvedValue !== undefined) {
+      const s = unknownStr(param.unresolvedValue);
+      return param.isList ? { t: 'list', items: [s], open: true } : s;
+    }
+    if (param?.stackSetValues !== undefined) {
+      const values = param.stackSetValues;
+      if (!param.isList) return { t: 'str', alts: uniqueAlts(values.map(lit)) };
+      // A list parameter's value is a comma-separated string; alternative values make the list's length unknown.
+      const items = values.flatMap((v) => v.split(',').map((x): RValue => ({ t: 'str', alts: [lit(x.trim())] })));
+      return { t: 'list', items, open: values.length > 1 };
+    }
     if (param) {
       const s: RValue = { t: 'str', alts: [{ parts: [{ kind: 'param', name: arg }] }] };
       return param.isList ? { t: 'list', items: [s], open: true } : s;
