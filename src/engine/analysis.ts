@@ -3,8 +3,8 @@
  * policy are cross-account trust, who they trust, which `sts:ExternalId` conditions apply and where the
  * ExternalId comes from; which identity policies a template holds and what they are attached to.
  */
-import { POLICY_BEARING_TYPES, PolicyBearingType, SAM_POLICY_TEMPLATES } from './policy-types';
 import { NCondition, NPolicy, NStatement, coversAction, conditionsOn, isPlain, normalizePolicy } from './policy';
+import { POLICY_BEARING_TYPES, PolicyBearingType, SAM_POLICY_TEMPLATES } from './policy-types';
 import { ClassifiedPrincipal, Scope, classifyPrincipal, principalScope } from './principals';
 import { BuiltModel, ModelError, Path, ResourceModel, ResourceVariant, TemplateModel, resourcePath } from './template';
 import { ParamInfo, RValue, SymStr, displaySym, getKey, leafParts, literalText, stringList } from './values';
@@ -120,7 +120,9 @@ function analyseRole(resource: ResourceModel, bearing: PolicyBearingType & { tru
     const props = generatedRoleProperties(bearing, variant.properties);
     const document = getKey(props, bearing.trust);
     // SAM gives the role it creates a trust policy for its own service when the template sets none.
-    const policy: NPolicy = props === undefined || (bearing.samGeneratedRole && document === undefined) ? { statements: [] } : normalizePolicy(document);
+    const policy: NPolicy = props === undefined || (bearing.samGeneratedRole && document === undefined)
+      ? { statements: [] }
+      : normalizePolicy(document);
     const trustProblems: string[] = [];
     if (policy.problem) trustProblems.push(policy.problem);
     const trust: TrustStatement[] = [];
@@ -145,7 +147,9 @@ function roleRefs(v: RValue | undefined): string[] {
 }
 
 /** Logical ids of the roles of the template a resource's identity policies belong to. */
-function holderRoles(resource: ResourceModel, bearing: PolicyBearingType, props: RValue, managedPolicyUsers: ReadonlyMap<string, string[]>): string[] {
+function holderRoles(
+  resource: ResourceModel, bearing: PolicyBearingType, props: RValue, managedPolicyUsers: ReadonlyMap<string, string[]>,
+): string[] {
   if (resource.type === 'AWS::IAM::Role' || bearing.samGeneratedRole) return [resource.logicalId];
   return [...(bearing.attachedToRoles ?? []).flatMap((p) => roleRefs(getKey(props, p))), ...(managedPolicyUsers.get(resource.id) ?? [])];
 }

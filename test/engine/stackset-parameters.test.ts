@@ -74,7 +74,8 @@ describe('a StackSet\'s Parameters fix the values of its TemplateBody\'s paramet
       const viaParameters = checkTemplate(template);
       const viaBody = checkTemplate({ Resources: { Onboarding: { Type: 'AWS::CloudFormation::StackSet', Properties: { TemplateBody: JSON.stringify(inlined) } } } });
       expect(viaParameters.errors).toEqual([]);
-      expect(viaParameters.findings.map((f) => [f.ruleId, f.findingId, f.message])).toEqual(viaBody.findings.map((f) => [f.ruleId, f.findingId, f.message]));
+      const summary = (r: typeof viaBody) => r.findings.map((f) => [f.ruleId, f.findingId, f.message]);
+      expect(summary(viaParameters)).toEqual(summary(viaBody));
     }), { numRuns: 60 });
   });
 });
