@@ -64,53 +64,85 @@ export interface ExternalIdValidationResult {
  * accepts trust policy conditions with other values, which STS then never matches, so the role silently
  * becomes unusable; `validate` checks the STS rules.
  *
- * **The entropy estimate** (`estimateEntropyBits`) is the length, in bits, of the shortest description
- * of the value that the estimator finds. It is built on zxcvbn (`@zxcvbn-ts/core` with its lists of
- * common passwords, English words, first and last names and diceware words, its keyboard layouts, and
- * an added pattern for 12-digit AWS account ids, which are no secret):
+ * **The entropy estimate** (`estimateEntropyBits`) is log2 of the guesses an attacker who knows how such
+ * values are made would need: the length, in bits, of the shortest description of the value the
+ * estimator finds (minimum description length; Rissanen, "Modeling by shortest data description",
+ * 1978). It credits only what is plausibly random and charges structure at what it costs to state. It
+ * is the minimum over these models:
  *
- * 1. zxcvbn cuts the value into the segments it finds most guessable: dictionary words and common
- *    passwords, keyboard runs, repeated characters or blocks, sequences such as `abcd` or `1234`, years,
- *    dates, separators, word sequences and account ids, with runs of arbitrary characters between them.
- *    When the value contains separators (`-_.:/,`), the pieces between them are also cut on their own,
- *    since zxcvbn often leaves words between separators unmatched.
- * 2. A pattern costs log2 of zxcvbn's guess count for it, except that a date also names its layout
- *    (log2 28: 14 digit layouts, day and month in either order), a repeated block costs the block's own
- *    estimate plus log2 of its length and of the repeat count, an account id costs log2 100 (the
- *    target's, the vendor's and a few well-known ones), and, when the pieces are described on their
- *    own, each separator costs log2 7 (which of the six it is, or the end of the value).
- *    A run of arbitrary characters costs its length times log2 of the value's character set size:
- *    16 for hexadecimal (digits and `a-f` of one case, separators aside), otherwise the sum of the
- *    classes present (lowercase 26, uppercase 26, digits 10, the STS symbols 9, anything else 33).
- *    zxcvbn itself prices arbitrary characters at 10 guesses each, which suits human passwords but
- *    undercounts machine-random strings (a random 32-digit hexadecimal string would get 106 bits
- *    instead of 128).
- * 3. The description also names each segment's kind (log2 of the 10 kinds, about 3.3 bits a segment)
- *    and the length of every run of arbitrary characters but one (log2 of the value's length each;
- *    when the pieces between separators are described on their own, one run per piece is free).
- *    These costs keep coincidences out of random values: a year, a date or a short word inside random
- *    characters saves fewer bits than it takes to say what and where it is.
- * 4. Any pattern may instead be treated as arbitrary characters; the estimate is the shortest of all
- *    these descriptions, and never more than the value's length times log2 of its character set size.
+ * 1. **Random characters**: the value's length times log2 of the smallest common alphabet of random
+ *    values that has all its characters: digits (10), hexadecimal of one case (16), letters of one case
+ *    (26), base32 (32), lower case and digits (36), letters (52), base58 (58), letters and digits (62),
+ *    base64url or base64 (64; `=` padding at the end is free), the STS characters (71); otherwise the
+ *    sum of the classes present (lower case 26, upper case 26, digits 10, STS symbols 9, others 33).
+ * 2. **A description as segments**, the shortest of all (a dynamic programme over the positions of the
+ *    value, linear in its length). Each segment first names its kind (a prefix code: word 1.3 bits,
+ *    separator 1.7, number 3.6, random run 4.1, repeat, sequence or keyboard run 5.6, one of 16
+ *    structures 7.3), then its content:
+ *    - a word of the lists of the zxcvbn project (common passwords, English words from subtitles and
+ *      Wikipedia, US census last names, first names, the EFF diceware list, months, days...) or of this
+ *      project's lists of ExternalId, AWS and web vocabulary, vendor names and placeholders: log2 of its
+ *      rank in the list (of the list's size when it is not ranked), as zxcvbn does (Wheeler, "zxcvbn:
+ *      Low-Budget Password Strength Estimation", USENIX Security 2016), plus a bit for the list; a plural
+ *      one more bit. Leetspeak is undone before the lookup (`0` o, `1` i or l, `3` e, `4` and `@` a, `5`
+ *      s, `7` t, `8` b, `9` g), at 1 bit plus which of the letters that have a leet form are written so;
+ *      a leet word has at least 3 characters, at least half of them letters;
+ *    - a letter string that is no listed word but is short (up to 4 letters) or pronounceable (up to
+ *      12): one of 2^20 words (several times the 180,000 entries of the lists, for brand and product
+ *      names, abbreviations and other languages), or, from 6 letters, 3.9 bits a letter (about 2^(3.9 L)
+ *      strings of L letters are pronounceable, measured by sampling), plus its length (Elias gamma),
+ *      since it does not end where a listed word would;
+ *    - a word's capitals: nothing when the value has one case, else 1, 2 or 3 bits for lower case,
+ *      Capitalised or UPPER (a camelCase value is words), else one bit a letter;
+ *    - a separator (any character but letters and digits): which of the symbols the value uses, plus its
+ *      share of naming that set;
+ *    - a number: log2 of its value as a counter (plus its width when zero-padded) or its digits;
+ *    - an AWS account id (12 digits): log2 100, since it is no secret (it is in every ARN of the
+ *      account): the target's, the vendor's and a few well-known ones; an AWS Region: log2 40;
+ *    - years (1900-2099), dates in 8 layouts (log2 of the days from 1900 to 2099, plus layout and
+ *      separator), dates with a time of day, Unix times in seconds or milliseconds from 2000 to a year
+ *      from now (log2 of the times in that span), version tags (`v2`, `1.4.2`), IPv4 addresses (33 bits);
+ *    - the fixed part of an ARN (partition, service, Region, account), a URL (scheme, then host name and
+ *      path segments, each described on its own), an email address, a host name ending in a known
+ *      top-level domain;
+ *    - identifiers by the random bits they carry, their other fields being guessable: a UUID of version
+ *      1 or 6 14 bits (only the clock sequence is random: the rest is the time it was made and the MAC
+ *      address of the machine that made it), version 2 6 bits, version 7 74 bits (the first 48 are the
+ *      time), other versions 122, the nil and max UUIDs 0, hyphenated or as 32 digits, alone or after a
+ *      prefix; a ULID 80 bits; a MongoDB ObjectId 64 (its per-process value and counter); a snowflake id
+ *      (Twitter's or Discord's epoch) 23. Without hyphens, 32 random hexadecimal digits have the
+ *      version and variant of a time-based UUID once in 64, so they are only taken for one when the
+ *      timestamp lies between 2000 (2020 for versions 6 and 7) and a year from now; even so, about one
+ *      random 32-digit hexadecimal value in 6,000 passes for a time-based UUID and fails;
+ *    - repeats: one character repeated (which, how often) or a copy of what came up to 128 characters
+ *      before (the offset and the length, Elias gamma); sequences such as `abcd`, `2468` or `ZYX` (first
+ *      character, step, length); keyboard runs on QWERTY, Dvorak or a keypad (layout, first key, then 1
+ *      bit to go on in the same direction or 1 bit and which direction, and Shift); a sequence or keyboard
+ *      run right after another costs 1 bit instead of its kind;
+ *    - hexadecimal, base64, base64url or base32 that decodes to printable text: 2 bits plus the estimate
+ *      of the text;
+ *    - random characters, in the value's alphabet or in digits, hexadecimal or letters of one case: log2
+ *      of that alphabet a character, plus 4 bits to end the run (none at the end of the value).
  *
- * l33t substitutions are not searched (in random strings every digit stands for some letter); common
- * l33t passwords are in the password list as they are.
+ *    These costs keep coincidences out of random values: a word, a year or a number inside random
+ *    characters saves fewer bits than it takes to say what it is and to end and restart the random run
+ *    around it.
+ * 3. **Decoding**: a value that is hexadecimal, base64, base64url or base32 of printable text costs 2
+ *    bits plus the estimate of the text.
+ * 4. **A UUID**: a value that is one costs the random bits of its version, and is also described as
+ *    its 32 digits.
  *
- * A value in canonical UUID form (8-4-4-4-12 hexadecimal digits) is estimated on its 32 digits (the
- * hyphens are format, not information), then capped by the random bits its version carries: version 4
- * and other versions of the RFC 9562 variant at most 122 (6 bits are version and variant); version 7 at
- * most 74 (its timestamp is guessable); versions 1 and 6 at most 14 (only the clock sequence is random,
- * time and MAC address are guessable); version 2 at most 6; the nil and max UUIDs 0. A name-based UUID
- * (versions 3 and 5) is as guessable as the name it hashes, which the estimator cannot see.
+ * Values are analysed up to the STS maximum of 1224 characters, so the estimate of a longer value is a
+ * lower bound. `crypto.randomUUID()` scores 122 bits; 16 random bytes in hexadecimal, base64, base64url,
+ * base32 or base58, 21-character nanoids and a short vendor prefix followed by 128 random bits score 112
+ * or more (`generate()` about 250); values made of words, names, dates, account ids, counters, ARNs,
+ * URLs, encodings of text, time-based UUIDs and placeholders score far below the default minimum of 112
+ * bits. The word lists are loaded on first use (about a second) and kept; after that, an estimate takes
+ * well under a millisecond for values up to 128 characters.
  *
- * Only the first 256 characters are analysed, so the estimate of a longer value is a lower bound.
- * `crypto.randomUUID()` scores about 122 bits; 32 random bytes in hexadecimal, base64 or base64url score
- * well over 200; repeated blocks, sequences, keyboard runs, words with years, account ids, low-entropy
- * UUIDs and documented placeholders score far below the default minimum of 112 bits.
- *
- * The estimate cannot see how a value was made: a vendor's template (say, a customer name, an account
- * id and a product name) can still score above the minimum when zxcvbn does not know its words.
- * Validation catches careless values; it is no substitute for `generate()`.
+ * The estimate cannot see how a value was made: a vendor's template of words the lists lack, or a value
+ * derived from a secret by a hash, can still score above the minimum. Validation catches careless
+ * values; it is no substitute for `generate()`.
  */
 export class ExternalId {
   /** Shortest ExternalId STS accepts. */
@@ -168,8 +200,8 @@ export class ExternalId {
     const estimate = estimateEntropy(value);
     const estimatedEntropyBits = Math.floor(estimate.bits);
     if (estimatedEntropyBits < minEntropyBits) {
-      const found = estimate.patterns.length > 0
-        ? `It contains ${joinWords(estimate.patterns)}; attackers try such patterns long before random characters.`
+      const found = estimate.explanation
+        ? `It ${estimate.explanation}; attackers try such patterns long before random characters.`
         : 'Its length and character set cannot carry more.';
       problems.push(`The ExternalId's estimated entropy is ${estimatedEntropyBits} bits; at least ${minEntropyBits} are required. ${found} Use a random value, such as one from ExternalId.generate().`);
     }
@@ -180,8 +212,8 @@ export class ExternalId {
   /**
    * Estimates the entropy of a value in bits, rounded down to an integer.
    *
-   * See the class documentation for how the estimate is computed. Only the first 256 characters are
-   * analysed.
+   * See the class documentation for how the estimate is computed. Values are analysed up to 1224
+   * characters (the STS maximum).
    *
    * @param value a literal string (not an unresolved token)
    */
@@ -238,8 +270,4 @@ function nameCharacter(c: string): string {
 
 function describeNumber(value: unknown): string {
   return Token.isUnresolved(value) ? '(an unresolved token)' : String(value);
-}
-
-function joinWords(words: readonly string[]): string {
-  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
