@@ -9,6 +9,7 @@ import {
   uniqueAlts, unknownStr,
 } from './values';
 import { describeType, isObject } from '../private/json';
+import { YamlOctal } from '../private/yaml-octal';
 
 /** Resource types whose properties the rules read; the others are only counted. */
 export const ANALYSED_TYPES: ReadonlySet<string> = new Set(Object.keys(POLICY_BEARING_TYPES));
@@ -63,6 +64,7 @@ export interface BuiltModel {
 
 function num(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (v instanceof YamlOctal) return v.value;
   if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
   return undefined;
 }
@@ -77,7 +79,8 @@ function parseParameters(raw: unknown): Map<string, ParamInfo> {
     params.set(name, {
       name,
       type,
-      default: d === undefined || d === null ? undefined : typeof d === 'string' ? d : typeof d === 'number' || typeof d === 'boolean' ? String(d) : JSON.stringify(d),
+      default: d === undefined || d === null ? undefined : typeof d === 'string' ? d : typeof d === 'number' || typeof d === 'boolean' ? String(d)
+        : d instanceof YamlOctal ? String(d.value) : JSON.stringify(d),
       noEcho: def.NoEcho === true || (typeof def.NoEcho === 'string' && def.NoEcho.toLowerCase() === 'true'),
       minLength: num(def.MinLength),
       maxLength: num(def.MaxLength),

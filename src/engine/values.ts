@@ -5,10 +5,12 @@
  * intrinsics on its own.
  */
 import { describeType, isObject } from '../private/json';
+import { YamlOctal } from '../private/yaml-octal';
 
 /** One piece of a symbolic string. `fragment` marks a piece cut out of a larger symbolic value by `Fn::Split`. */
 export type Part =
-  | { readonly kind: 'lit'; readonly text: string }
+  /** `written`: the YAML text of a number that YAML 1.1 read as octal (`012345670123` for 1402433619), for messages. */
+  | { readonly kind: 'lit'; readonly text: string; readonly written?: string }
   | { readonly kind: 'param'; readonly name: string; readonly fragment?: boolean }
   | { readonly kind: 'pseudo'; readonly name: string; readonly fragment?: boolean }
   /** `stack`: the source of the template that defines the resource, when it is another template's (through `Fn::ImportValue`). */
@@ -28,7 +30,8 @@ export interface SymStr {
 /** A resolved CloudFormation value. `Fn::If` branches are decided by the caller's condition assignment. */
 export type RValue =
   | { readonly t: 'str'; readonly alts: readonly SymStr[] }
-  | { readonly t: 'num'; readonly v: number }
+  /** `written`: the YAML text of a number read as octal. */
+  | { readonly t: 'num'; readonly v: number; readonly written?: string }
   | { readonly t: 'bool'; readonly v: boolean }
   | { readonly t: 'null' }
   /** `open`: the list has unknown length (a list parameter, a split of a symbolic string); items show its shape. */
@@ -122,9 +125,14 @@ export function literalText(s: SymStr): string | undefined {
   return isLiteral(s) ? s.parts.map((p) => (p as { text: string }).text).join('') : undefined;
 }
 
-/** Human-readable form: literals as they are, the rest as `${...}` placeholders. */
+/**
+ * Human-readable form: literals as they are, the rest as `${...}` placeholders; a number read as octal says so, since
+ * the value shown is not what the template's author wrote.
+ */
 export function displaySym(s: SymStr): string {
-  return s.parts.map(displayPart).join('');
+  const octal = s.parts.flatMap((p) => (p.kind === 'lit' && p.written !== undefined ? [`${p.written} as the octal number ${p.text}`] : []));
+  const text = s.parts.map(displayPart).join('');
+  return octal.length === 0 ? text : `${text} (YAML 1.1, as CloudFormation reads it, took the unquoted ${octal.join(' and ')}: quote it to keep its digits)`;
 }
 
 export function displayPart(p: Part): string {
@@ -152,7 +160,7 @@ function concat(a: SymStr, b: SymStr): SymStr {
   const parts = [...a.parts];
   for (const p of b.parts) {
     const last = parts[parts.length - 1];
-    if (p.kind === 'lit' && last?.kind === 'lit') {
+    if (p.kind === 'lit' && last?.kind === 'lit' && p.written === undefined && last.written === undefined) {
       parts[parts.length - 1] = { kind: 'lit', text: last.text + p.text };
     } else {
       parts.push(p);
@@ -201,7 +209,7 @@ export function numberText(n: number): string {
 export function asStrings(v: RValue): { strs: SymStr[]; problem?: string } {
   switch (v.t) {
     case 'str': return { strs: [...v.alts] };
-    case 'num': return { strs: [lit(numberText(v.v))] };
+    case 'num': return { strs: [v.written !== undefined ? { parts: [{ kind: 'lit', text: String(v.v), written: v.written }] } : lit(numberText(v.v))] };
     case 'bool': return { strs: [lit(String(v.v))] };
     case 'unknown': return { strs: [{ parts: [{ kind: 'unknown', reason: v.reason }] }], problem: v.reason };
     default: return { strs: [], problem: `expected a string, got ${v.t === 'obj' ? 'an object' : v.t === 'list' ? 'a list' : 'null'}` };
@@ -285,6 +293,7 @@ export class Resolver {
     if (depth > MAX_DEPTH) return { t: 'unknown', reason: `values nested more than ${MAX_DEPTH} levels deep` };
     if (typeof node === 'string') return { t: 'str', alts: [lit(node)] };
     if (typeof node === 'number') return Number.isFinite(node) ? { t: 'num', v: node } : { t: 'unknown', reason: 'a non-finite number' };
+    if (node instanceof YamlOctal) return { t: 'num', v: node.value, written: node.text };
     if (typeof node === 'boolean') return { t: 'bool', v: node };
     if (node === null || node === undefined) return { t: 'null' };
     if (Array.isArray(node)) {

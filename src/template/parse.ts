@@ -8,6 +8,7 @@ import {
   Composer, CST, Document, LineCounter, Pair, Parser, Scalar, ScalarTag, Tags, YAMLError, YAMLMap, isAlias, isMap, isNode, isScalar, isSeq, visit,
 } from 'yaml';
 import { CLOUDFORMATION_TAGS } from './tags';
+import { YamlOctal } from '../private/yaml-octal';
 import { isObject } from '../private/json';
 
 /** Files above this size are not read; CloudFormation itself accepts templates of at most 1 MB. */
@@ -40,14 +41,14 @@ export interface ParsedTemplate {
 /**
  * CloudFormation reads YAML 1.1 integers, where an unquoted number with a leading zero and only the
  * digits 0-7 is octal: an account id written `012345670123` deploys as 1402433619. The template is
- * checked as CloudFormation would deploy it.
+ * checked as CloudFormation would deploy it, and the number keeps its text for messages.
  */
 const YAML11_OCTAL: ScalarTag = {
   tag: 'tag:yaml.org,2002:int',
   default: true,
   format: 'OCT',
   test: /^[-+]?0[0-7]+$/,
-  resolve: (text: string) => parseInt(text, 8),
+  resolve: (text: string) => new YamlOctal(parseInt(text, 8), text),
 };
 
 const COMPOSE_OPTIONS = {

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { check } from '../../src/engine';
+import { YamlOctal } from '../../src/private/yaml-octal';
 import {
   MAX_ALIAS_COUNT, MAX_NESTING_DEPTH, TemplateParseError, decodeTemplateText, describeNonTemplate, isCloudFormationTemplate, looksLikeTemplate,
   parseTemplate, parseTemplateBody,
@@ -50,7 +51,8 @@ describe('YAML 1.2 as CloudFormation reads it', () => {
   });
 
   test('a leading zero with only octal digits is octal, as CloudFormation (YAML 1.1) deploys it', () => {
-    expect(parseTemplate('A: 012345670123\nB: 0123\nC: "0123"\n').template).toEqual({ A: 0o12345670123, B: 83, C: '0123' });
+    expect(parseTemplate('A: 012345670123\nB: 0123\nC: "0123"\n').template)
+      .toEqual({ A: new YamlOctal(0o12345670123, '012345670123'), B: new YamlOctal(83, '0123'), C: '0123' });
   });
 
   test('a leading zero followed by an 8 or 9 is a decimal integer that the engine pads back to 12 digits', () => {
