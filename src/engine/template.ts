@@ -30,6 +30,15 @@ export interface TemplateModel {
   readonly bodyPath?: Path;
   /** `''` for a top-level template; `'<StackSet>/'` (nested: `'<Outer>/<Inner>/'`) for a StackSet body. */
   readonly idPrefix: string;
+  /** The template's Outputs, with the value of each under every combination of the conditions it uses. */
+  readonly outputs: readonly TemplateOutput[];
+}
+
+export interface TemplateOutput {
+  readonly name: string;
+  readonly values: readonly RValue[];
+  /** The output is exported (`Export`), so ListExports shows it and other stacks can import it. */
+  readonly exported: boolean;
 }
 
 /** One combination of the undecided conditions a resource uses, and its properties under it. */
@@ -238,12 +247,14 @@ export function addTemplate(
     return;
   }
   const account = typeof input.account === 'string' && /^\d{12}$/.test(input.account) ? input.account : undefined;
+  const outputs: TemplateOutput[] = [];
   const tm: TemplateModel = {
     source,
     account,
     parameters: withStackSetValues(parseParameters(template.Parameters), input.stackSetValues),
     bodyPath: nesting.bodyPath,
     idPrefix: nesting.idPrefix,
+    outputs,
   };
   model.templates.push(tm);
 
@@ -263,6 +274,15 @@ export function addTemplate(
     importValue: nesting.depth === 0 ? (name) => options.exports?.lookup(name) : undefined,
   });
   statics = evaluateConditions(template.Conditions, () => new Resolver(scopeFor(new Map())));
+  if (isObject(template.Outputs)) {
+    for (const [name, o] of Object.entries(template.Outputs)) {
+      if (!isObject(o) || o.Value === undefined) continue;
+      const undecided = [...conditionNames(o.Value, { steps: 100_000 })].filter((c) => statics.get(c) === undefined);
+      // Past the bound, Fn::If branches stay unresolved: an output is only searched for echoed values.
+      const assignments = undecided.length > MAX_ENUMERATED_CONDITIONS ? [new Map<string, boolean>()] : allAssignments(undecided);
+      outputs.push({ name, values: assignments.map((a) => new Resolver(scopeFor(a)).resolve(o.Value)), exported: isObject(o.Export) });
+    }
+  }
 
   for (const [logicalId, r] of Object.entries(resourcesRaw)) {
     model.resourceCount++;
@@ -429,6 +449,11 @@ function describeVariant(variant: ResourceVariant): string {
 /** Path of a resource in the outermost template, or the `TemplateBody` path for a resource inside a StackSet body. */
 export function resourcePath(r: ResourceModel, ...sub: Array<string | number>): Path {
   return r.template.bodyPath ?? ['Resources', r.logicalId, ...sub];
+}
+
+/** Path of an output's value (or the enclosing `TemplateBody`). */
+export function outputPath(tm: TemplateModel, name: string): Path {
+  return tm.bodyPath ?? ['Outputs', name, 'Value'];
 }
 
 /** Path of a parameter definition (or the enclosing `TemplateBody`); a parameter passed into a StackSet body is found where it is declared. */

@@ -8,8 +8,8 @@ import {
   Composer, CST, Document, LineCounter, Pair, Parser, Scalar, ScalarTag, Tags, YAMLError, YAMLMap, isAlias, isMap, isNode, isScalar, isSeq, visit,
 } from 'yaml';
 import { CLOUDFORMATION_TAGS } from './tags';
-import { YamlOctal } from '../private/yaml-octal';
 import { isObject } from '../private/json';
+import { YamlOctal } from '../private/yaml-octal';
 
 /** Files above this size are not read; CloudFormation itself accepts templates of at most 1 MB. */
 export const MAX_TEMPLATE_BYTES = 50 * 1024 * 1024;

@@ -1,4 +1,4 @@
-import { CfnParameter, Fn } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Fn } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as fc from 'fast-check';
 import { VENDOR_ROLE, checkOne, goodRole, ofRule, run, synth } from './fixtures';
@@ -145,5 +145,84 @@ Resources:
       expect(ofRule(result, 'XAT5').map((f) => f.findingId)).toEqual(['Parameter-TenantKey']);
       expect(result.findings.map((f) => f.message).join('\n')).not.toContain('could not be resolved');
     }), { numRuns: 80 });
+  });
+});
+
+describe('XAT4: a masked ExternalId echoed in Outputs', () => {
+  /** A hardened customer role whose template outputs `outputs` (YAML, indented under Outputs). */
+  const withOutputs = (outputs: string) => parseTemplate(`
+Parameters:
+  ExternalId:
+    Type: String
+    NoEcho: true
+    MinLength: 32
+    MaxLength: 1224
+    AllowedPattern: '[\\w+=,.@:/-]*'
+Resources:
+  CustomerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: arn:aws:iam::111122223333:role/VendorDeputy }
+            Action: sts:AssumeRole
+            Condition: { StringEquals: { sts:ExternalId: !Ref ExternalId } }
+Outputs:
+${outputs}
+`).template as Record<string, any>;
+
+  test.each([
+    ['as it is', '  Echo:\n    Value: !Ref ExternalId'],
+    ['inside Fn::Sub', '  Echo:\n    Value: !Sub "external id: ${ExternalId}"'],
+    ['inside Fn::Join', '  Echo:\n    Value: !Join [":", [!GetAtt CustomerRole.Arn, !Ref ExternalId]]'],
+    ['Base64-encoded', '  Echo:\n    Value: !Base64 { Ref: ExternalId }'],
+  ])('%s: one XAT4 finding on the role, pointing at the output', (_name, outputs) => {
+    const result = run([withOutputs(outputs)]);
+    expect(result.findings.map((f) => [f.ruleId, f.resource, f.findingId])).toEqual([['XAT4', 'CustomerRole', 'Output-Echo']]);
+    expect(result.findings[0].path).toEqual(['Outputs', 'Echo', 'Value']);
+    expect(result.findings[0].message).toContain('Output Echo shows the ExternalId of CustomerRole (NoEcho parameter ExternalId): CloudFormation does not mask Outputs');
+  });
+
+  test('an exported output says that ListExports and importers show it too', () => {
+    const [f] = run([withOutputs('  Echo:\n    Value: !Ref ExternalId\n    Export: { Name: customer-external-id }')]).findings;
+    expect(f.message).toContain('Output Echo, which is exported, shows the ExternalId');
+    expect(f.message).toContain('ListExports and every stack that imports it');
+  });
+
+  test('outputs that do not hold the ExternalId are fine', () => {
+    expect(run([withOutputs('  RoleArn:\n    Value: !GetAtt CustomerRole.Arn\n  Name:\n    Value: !Sub "${AWS::StackName}-role"')]).findings).toEqual([]);
+  });
+
+  test('the Ref of a custom resource that generates the ExternalId is its physical id, which the console lists anyway: not an echo', () => {
+    const t = withOutputs('  Echo:\n    Value: !Ref Generator');
+    t.Resources.Generator = { Type: 'Custom::ExternalIdGenerator', Properties: { ServiceToken: 'arn:aws:lambda:eu-west-1:444455556666:function:gen' } };
+    t.Resources.CustomerRole.Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals['sts:ExternalId'] = { Ref: 'Generator' };
+    expect(run([t]).findings).toEqual([]);
+  });
+
+  test('through the pack: a CfnOutput of the ExternalId parameter fails synth on the role', () => {
+    const result = checkOne((s) => {
+      const p = new CfnParameter(s, 'ExternalId', { type: 'String', noEcho: true, minLength: 32, maxLength: 1224, allowedPattern: '[\\w+=,.@:/-]*' });
+      goodRole(s, 'Role', p);
+      new CfnOutput(s, 'ExternalIdEcho', { value: `id-${p.valueAsString}` });
+    });
+    expect(result.findings.map((f) => [f.ruleId, f.findingId])).toEqual([['XAT4', 'Output-ExternalIdEcho']]);
+  });
+
+  test('property: the parameter wrapped in any deterministic functions in an output is one XAT4 finding', () => {
+    const wrap = fc.constantFrom<(v: unknown) => unknown>(
+      (v) => ({ 'Fn::Sub': ['a-${X}-b', { X: v }] }),
+    (v) => ({ 'Fn::Join': ['/', ['x', v]] }),
+    (v) => ({ 'Fn::Base64': v }),
+    (v) => ({ 'Fn::Select': [1, ['x', v]] }),
+    (v) => ({ 'Fn::ToJsonString': { key: v } }),
+    );
+    fc.assert(fc.property(fc.array(wrap, { maxLength: 4 }), fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,20}$/), fc.boolean(), (wrappers, name, exported) => {
+      const t = withOutputs('  Placeholder:\n    Value: x');
+      t.Outputs = { [name]: { Value: wrappers.reduce<unknown>((v, w) => w(v), { Ref: 'ExternalId' }), ...(exported ? { Export: { Name: 'e' } } : {}) } };
+      const result = run([t]);
+      expect(result.findings.map((f) => [f.ruleId, f.findingId])).toEqual([['XAT4', `Output-${name}`]]);
+    }), { numRuns: 60 });
   });
 });
