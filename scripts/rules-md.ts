@@ -21,6 +21,11 @@ const TEMPLATE_SCOPE: readonly string[] = [
     + ' parameters and attributes of the outer template belong to the administrator account, not to the target accounts) is unresolved.'
     + ' A StackSet with a `TemplateURL`, or with neither, is an error that fails the run: the template it deploys is not in the file, so'
     + ' check that template itself.',
+  'CDK cloud assemblies (`cdk.out`): every stack of the manifest, of nested assemblies (Stages) too, with its stack name, account and'
+    + ' acknowledgments. The template of each `NestedStack` (a file asset `*.nested.template.json` of its parent, nested stacks of nested'
+    + ' stacks included) is checked too, reported with the parent\'s stack name and the NestedStack\'s construct path (`nestedStack`), in'
+    + ' the parent\'s account; a nested template that no stack lists is checked on its own. Outside a cloud assembly, the `TemplateURL` of'
+    + ' an `AWS::CloudFormation::Stack` is not followed: check the nested template file itself.',
 ];
 
 /** Which resource types are read, where their policies are, and what is not read and why. */

@@ -16,8 +16,10 @@ export interface TemplateTarget {
   readonly absolutePath: string;
   /** Named on the command line or by a manifest: a file that is not a template is an error, not skipped. */
   readonly explicit: boolean;
-  /** CloudFormation stack name, for a stack of a cloud assembly. */
+  /** CloudFormation stack name, for a stack of a cloud assembly (the parent stack's, for a nested stack). */
   readonly stack?: string;
+  /** Construct path of the CDK NestedStack whose template this is, when it is one and the path is known. */
+  readonly nestedStack?: string;
   /** The account of the stack's environment in a cloud assembly, when it is a literal account. */
   readonly account?: string;
   /** Findings acknowledged in the CDK app, for a stack of a cloud assembly. */
@@ -72,6 +74,144 @@ function stackMetadata(dir: string, artifact: Record<string, unknown>): Record<s
   return { ...(isObject(artifact.metadata) ? artifact.metadata : {}), ...(isObject(file) ? file : {}) };
 }
 
+const NESTED_TEMPLATE_SUFFIX = '.nested.template.json';
+const NESTED_STACK_TYPE = 'AWS::CloudFormation::Stack';
+const MAX_NESTED_STACK_DEPTH = 16;
+
+/** A file asset of a stack that is the template of a CDK NestedStack. */
+interface NestedTemplateAsset {
+  /** Relative to the assembly directory. */
+  readonly file: string;
+  /** Strings the parent's `TemplateURL` holds for this asset: its hash and object keys. */
+  readonly markers: readonly string[];
+}
+
+/** A nested stack template of a stack artifact and, when the parent template references it, where. */
+interface NestedTemplate {
+  readonly file: string;
+  /** Construct path of the NestedStack, with a leading `/` as in the metadata. */
+  readonly constructPath?: string;
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The nested stack templates among a stack's file assets: those of its asset manifest (the default synthesizer)
+ * and of its `aws:cdk:asset` metadata (the legacy one).
+ */
+function nestedTemplateAssets(
+  dir: string, artifacts: Record<string, unknown>, artifact: Record<string, unknown>, metadata: Record<string, unknown>,
+): NestedTemplateAsset[] {
+  const assets: NestedTemplateAsset[] = [];
+  const dependencies = Array.isArray(artifact.dependencies) ? artifact.dependencies : [];
+  for (const id of dependencies) {
+    const dependency = typeof id === 'string' ? artifacts[id] : undefined;
+    if (!isObject(dependency) || dependency.type !== 'cdk:asset-manifest' || !isObject(dependency.properties)) continue;
+    const file = dependency.properties.file;
+    const manifest = typeof file === 'string' ? readJson(path.resolve(dir, file)) : undefined;
+    const files = isObject(manifest) && isObject(manifest.files) ? manifest.files : {};
+    for (const [hash, asset] of Object.entries(files)) {
+      const source = isObject(asset) && isObject(asset.source) ? asset.source : {};
+      if (typeof source.path !== 'string' || !source.path.endsWith(NESTED_TEMPLATE_SUFFIX)) continue;
+      const destinations = isObject(asset) && isObject(asset.destinations) ? Object.values(asset.destinations) : [];
+      const objectKeys = destinations.flatMap((d) => (isObject(d) && typeof d.objectKey === 'string' ? [d.objectKey] : []));
+      assets.push({ file: source.path, markers: [hash, ...objectKeys] });
+    }
+  }
+  for (const entries of Object.values(metadata)) {
+    for (const entry of Array.isArray(entries) ? entries : []) {
+      const data = isObject(entry) && entry.type === 'aws:cdk:asset' && isObject(entry.data) ? entry.data : undefined;
+      if (typeof data?.path === 'string' && data.path.endsWith(NESTED_TEMPLATE_SUFFIX)) {
+        assets.push({ file: data.path, markers: typeof data.id === 'string' ? [data.id] : [] });
+      }
+    }
+  }
+  return [...new Map(assets.map((a) => [a.file, a])).values()];
+}
+
+/** `/Parent/Inner` from the construct path of the resource CDK creates for the NestedStack `/Parent/Inner`. */
+function nestedStackPath(resourcePath: string): string | undefined {
+  const m = /^(.*)\/([^/]+)\.NestedStack\/\2\.NestedStackResource$/.exec(resourcePath);
+  return m ? `${m[1]}/${m[2]}` : undefined;
+}
+
+/** Metadata paths of logical ids: construct paths, with a leading `/`. */
+function logicalIdPaths(metadata: Record<string, unknown>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [p, entries] of Object.entries(metadata)) {
+    for (const entry of Array.isArray(entries) ? entries : []) {
+      if (isObject(entry) && entry.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') out.set(entry.data, [...(out.get(entry.data) ?? []), p]);
+    }
+  }
+  return out;
+}
+
+function under(p: string, scope: string): boolean {
+  return p === scope || p.startsWith(`${scope}/`);
+}
+
+/** The NestedStack whose template holds the construct at `p` (the innermost one around it), or undefined for the stack's own template. */
+function owningNestedStack(p: string, nestedRoots: readonly string[]): string | undefined {
+  return nestedRoots.filter((r) => under(p, r)).sort((a, b) => b.length - a.length)[0];
+}
+
+/**
+ * The nested stack templates of a stack, each with the construct path of its NestedStack, found by following the
+ * `AWS::CloudFormation::Stack` resources of the parent template, then of each nested template (nested stacks of
+ * nested stacks). A resource names its template by `aws:asset:path` metadata, or its `TemplateURL` holds the
+ * asset's hash or object key. Assets no template references are still returned, without a path.
+ */
+function nestedTemplates(
+  dir: string, parentTemplate: string, assets: readonly NestedTemplateAsset[], metadata: Record<string, unknown>, nestedRoots: readonly string[],
+): NestedTemplate[] {
+  const paths = logicalIdPaths(metadata);
+  const found: NestedTemplate[] = [];
+  const queue: Array<{ file: string; root?: string; depth: number }> = [{ file: parentTemplate, depth: 0 }];
+  while (queue.length > 0) {
+    const { file, root, depth } = queue.shift()!;
+    // CDK nests stacks a few levels at most; the bound stops a template that (by hand) references its own asset.
+    if (depth > MAX_NESTED_STACK_DEPTH) continue;
+    const template = readJson(path.resolve(dir, file));
+    const resources = isObject(template) && isObject(template.Resources) ? template.Resources : {};
+    for (const [logicalId, resource] of Object.entries(resources)) {
+      if (!isObject(resource) || resource.Type !== NESTED_STACK_TYPE) continue;
+      const resourceMetadata = isObject(resource.Metadata) ? resource.Metadata : {};
+      const url = JSON.stringify(isObject(resource.Properties) ? resource.Properties.TemplateURL ?? '' : '');
+      const asset = assets.find((a) => resourceMetadata['aws:asset:path'] === a.file)
+        ?? assets.find((a) => a.markers.some((m) => m.length > 0 && url.includes(m)));
+      if (asset === undefined) continue;
+      // The resource's construct path: its `aws:cdk:path` metadata, or the metadata path of its logical id in this
+      // template (logical ids repeat across the templates of nested stacks).
+      const candidates = typeof resourceMetadata['aws:cdk:path'] === 'string'
+        ? [`/${resourceMetadata['aws:cdk:path']}`]
+        : (paths.get(logicalId) ?? []).filter((p) => nestedStackPath(p) !== undefined && owningNestedStack(p, nestedRoots) === root);
+      const constructPath = candidates.length === 1 ? nestedStackPath(candidates[0]) : undefined;
+      found.push({ file: asset.file, constructPath });
+      queue.push({ file: asset.file, root: constructPath, depth: depth + 1 });
+    }
+  }
+  return [...found, ...assets.filter((a) => !found.some((f) => f.file === a.file)).map((a) => ({ file: a.file }))];
+}
+
+/**
+ * The metadata of one template of a stack artifact: logical ids are unique only within one template, so
+ * `aws:cdk:logicalId` entries are kept only for the construct paths of this template's own resources (under
+ * `root`, outside the nested stacks below it); acknowledgments anywhere are kept.
+ */
+function templateMetadata(metadata: Record<string, unknown>, root: string | undefined, nestedRoots: readonly string[]): Record<string, unknown> {
+  const own = (p: string) => owningNestedStack(p, nestedRoots) === root;
+  return Object.fromEntries(Object.entries(metadata).map(([p, entries]) => [
+    p,
+    own(p) || !Array.isArray(entries) ? entries : entries.filter((e) => !(isObject(e) && e.type === 'aws:cdk:logicalId')),
+  ]));
+}
+
 /** `aws://123456789012/eu-west-1`; environment-agnostic stacks say `unknown-account`. */
 function environmentAccount(environment: unknown): string | undefined {
   return typeof environment === 'string' ? /^aws:\/\/(\d{12})\//.exec(environment)?.[1] : undefined;
@@ -100,8 +240,11 @@ class Discoverer {
   }
 
   private add(target: TemplateTarget): void {
-    if (this.seenFiles.has(target.absolutePath)) return;
-    this.seenFiles.add(target.absolutePath);
+    // NestedStacks with the same template share one asset file: it is checked once for each of them.
+    const key = `${target.absolutePath}\u0000${target.nestedStack ?? ''}`;
+    if (this.seenFiles.has(key) || this.seenFiles.has(target.absolutePath)) return;
+    this.seenFiles.add(key);
+    if (target.nestedStack === undefined) this.seenFiles.add(target.absolutePath);
     this.targets.push(target);
   }
 
@@ -172,14 +315,35 @@ class Discoverer {
           });
           continue;
         }
+        const stack = typeof properties.stackName === 'string' ? properties.stackName : id;
+        const account = environmentAccount(artifact.environment);
+        const metadata = stackMetadata(dir, artifact);
+        // The construct paths of the stack's NestedStacks: CDK names the resource of NestedStack `a/b` `a/b.NestedStack/b.NestedStackResource`.
+        const nestedRoots = [...logicalIdPaths(metadata).values()].flat().flatMap((p) => nestedStackPath(p) ?? []);
+        const nested = nestedTemplates(dir, templateFile, nestedTemplateAssets(dir, artifacts, artifact, metadata), metadata, nestedRoots);
         this.add({
           file: path.join(display, templateFile),
           absolutePath: path.resolve(dir, templateFile),
           explicit: true,
-          stack: typeof properties.stackName === 'string' ? properties.stackName : id,
-          account: environmentAccount(artifact.environment),
-          acknowledgements: acknowledgementsFrom(stackMetadata(dir, artifact)),
+          stack,
+          account,
+          acknowledgements: acknowledgementsFrom(templateMetadata(metadata, undefined, nestedRoots)),
         });
+        // A NestedStack's template is a file asset of its parent, deployed to the parent's account.
+        for (const n of nested) {
+          this.add({
+            file: path.join(display, n.file),
+            absolutePath: path.resolve(dir, n.file),
+            explicit: true,
+            stack,
+            ...(n.constructPath !== undefined ? { nestedStack: n.constructPath.slice(1) } : {}),
+            account,
+            // Without its construct path, no finding of the template can be placed, so none is acknowledged.
+            acknowledgements: n.constructPath === undefined
+              ? undefined
+              : acknowledgementsFrom(templateMetadata(metadata, n.constructPath, nestedRoots)),
+          });
+        }
       } else if (artifact.type === 'cdk:cloud-assembly') {
         // A Stage synthesizes into a nested assembly with its own manifest.
         const directoryName = properties.directoryName;
@@ -196,6 +360,32 @@ class Discoverer {
         if (this.firstVisit(nestedDir)) this.assembly(path.join(display, directoryName), nestedDir, nested.artifacts);
       }
     }
+    // Nested stack templates no stack lists as an asset are checked on their own rather than dropped.
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(dir).filter((f) => f.endsWith(NESTED_TEMPLATE_SUFFIX)).sort();
+    } catch (e) {
+      this.errors.push({ file: display, absolutePath: dir, message: `the cloud assembly directory ${reason(e)}, so its nested stack templates could not be listed` });
+      return;
+    }
+    // CDK writes a file for each NestedStack but lists one asset per distinct content: a file no asset lists whose
+    // content is that of a listed one was checked as that one, once for each NestedStack that uses it.
+    const checkedContents = new Set(this.targets.filter((t) => t.nestedStack !== undefined && path.dirname(t.absolutePath) === dir)
+      .flatMap((t) => readText(t.absolutePath) ?? []));
+    for (const f of entries) {
+      const absolutePath = path.join(dir, f);
+      const text = readText(absolutePath);
+      if (this.targets.some((t) => t.absolutePath === absolutePath) || (text !== undefined && checkedContents.has(text))) continue;
+      this.add({ file: path.join(display, f), absolutePath, explicit: true });
+    }
+  }
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

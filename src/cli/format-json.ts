@@ -10,13 +10,14 @@ function finding(f: ReportFinding) {
     findingId: f.findingId,
     ...(f.line !== undefined ? { line: f.line } : {}),
     ...(f.stack !== undefined ? { stack: f.stack } : {}),
+    ...(f.nestedStack !== undefined ? { nestedStack: f.nestedStack } : {}),
   };
 }
 
 /**
  * The stable JSON shape documented in the README: `version`, `findings` (file, resource, rule, level, message),
  * `errors` (file, message) and `summary` (files, skipped, resources, findings). The rest is extra: `findingId`,
- * `line` and `stack` of findings, `resource` of errors, the `acknowledged` findings of a cloud assembly and their count.
+ * `line`, `stack` and `nestedStack` of findings, `resource` of errors, the `acknowledged` findings of a cloud assembly and their count.
  */
 export function formatJson(report: Report, version: string): string {
   const output = {
@@ -28,6 +29,7 @@ export function formatJson(report: Report, version: string): string {
       ...(e.resource !== undefined ? { resource: e.resource } : {}),
       ...(e.line !== undefined ? { line: e.line } : {}),
       ...(e.stack !== undefined ? { stack: e.stack } : {}),
+      ...(e.nestedStack !== undefined ? { nestedStack: e.nestedStack } : {}),
     })),
     summary: {
       files: report.summary.files,

@@ -59,7 +59,11 @@ export function formatSarif(report: Report, pkg: PackageInfo): string {
       logicalLocations: [{ name: f.resource, fullyQualifiedName: f.stack !== undefined ? `${f.stack}/${f.resource}` : f.resource, kind: 'resource' }],
     }],
     partialFingerprints: { 'crossAccountTrustFinding/v1': fingerprint(f.rule, f.uri, f.resource, f.findingId) },
-    properties: { findingId: f.findingId, ...(f.stack !== undefined ? { stack: f.stack } : {}) },
+    properties: {
+      findingId: f.findingId,
+      ...(f.stack !== undefined ? { stack: f.stack } : {}),
+      ...(f.nestedStack !== undefined ? { nestedStack: f.nestedStack } : {}),
+    },
   }));
   const notifications: Notification[] = report.errors.map((e) => {
     const locations = errorLocation(e);

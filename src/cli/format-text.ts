@@ -29,7 +29,8 @@ function summaryLine(report: Report): string {
 export function formatText(report: Report, options: TextOptions): string {
   const paint = (code: number, s: string) => (options.colors ? `\u001b[${code}m${s}\u001b[0m` : s);
   // The stack of a cloud assembly goes last, so that every line keeps the documented `file: resource: ...` prefix.
-  const stack = (x: { stack?: string }) => (x.stack !== undefined ? ` (stack ${x.stack})` : '');
+  const stack = (x: { stack?: string; nestedStack?: string }) => (x.stack !== undefined
+    ? ` (stack ${x.stack}${x.nestedStack !== undefined ? `, nested stack ${x.nestedStack}` : ''})` : '');
   const lines = [
     ...report.findings.map((f) => `${f.file}: ${f.resource}: ${paint(ANSI.bold, f.rule)} ${paint(f.level === 'error' ? ANSI.red : ANSI.yellow, f.level)}: ${f.message}${stack(f)}`),
     ...report.errors.map((e) => `${e.file}: ${e.resource !== undefined ? `${e.resource}: ` : ''}${paint(ANSI.red, 'could not be checked')}: ${e.message}${stack(e)}`),

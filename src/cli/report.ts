@@ -6,8 +6,10 @@ export interface ReportFinding {
   readonly file: string;
   /** `file` relative to the working directory with forward slashes (SARIF artifact locations). */
   readonly uri: string;
-  /** The CloudFormation stack name, for a template of a cloud assembly. */
+  /** The CloudFormation stack name, for a template of a cloud assembly (the parent stack's, for a nested stack). */
   readonly stack?: string;
+  /** The construct path of the CDK NestedStack, for a nested stack template of a cloud assembly. */
+  readonly nestedStack?: string;
   readonly resource: string;
   readonly rule: string;
   readonly level: Level;
@@ -27,6 +29,7 @@ export interface ReportError {
   /** Undefined for a problem of the engine itself, which is about no file. */
   readonly uri?: string;
   readonly stack?: string;
+  readonly nestedStack?: string;
   /** The resource the error is about (a StackSet whose body could not be read), when there is one. */
   readonly resource?: string;
   readonly message: string;

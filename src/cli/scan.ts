@@ -83,6 +83,7 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
     file: target.file,
     uri: uriOf(target.absolutePath),
     ...(target.stack ? { stack: target.stack } : {}),
+    ...(target.nestedStack ? { nestedStack: target.nestedStack } : {}),
   });
   const templates = new Map<string, { target: TemplateTarget; parsed: ParsedTemplate }>();
   const inputs: TemplateInput[] = [];
@@ -99,8 +100,10 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
       errors.push({ ...where(target), message: loaded.message, ...(loaded.line ? { line: loaded.line } : {}), kind: 'input' });
       continue;
     }
-    templates.set(target.file, { target, parsed: loaded.parsed });
-    inputs.push({ source: target.file, template: loaded.parsed.template, account: options.account ?? target.account });
+    // One template file can be the template of several NestedStacks; the engine tells their resources apart by source.
+    const source = target.nestedStack !== undefined ? `${target.file} (nested stack ${target.nestedStack})` : target.file;
+    templates.set(source, { target, parsed: loaded.parsed });
+    inputs.push({ source, template: loaded.parsed.template, account: options.account ?? target.account });
   }
 
   const result = check(inputs, { ...options.check, parseTemplateBody });
