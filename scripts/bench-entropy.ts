@@ -7,6 +7,7 @@
  *
  *   npx projen bench-entropy [rounds]
  */
+import * as os from 'os';
 import { estimateEntropy } from '../src/external-id/entropy';
 import { prng, randomValues, WEAK_FAMILIES } from '../test/external-id/entropy-values';
 
@@ -70,6 +71,8 @@ function report(name: string, count: number, times: number[]): void {
 }
 
 const rounds = Number(process.argv[2] ?? 5);
+// Wall-clock times depend on what else the machine runs: say how busy it was.
+console.log(`${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`);
 const first = process.hrtime.bigint();
 estimateEntropy('first call loads the word lists');
 console.log(`first call (loads the word lists): ${(Number(process.hrtime.bigint() - first) / 1e6).toFixed(1)} ms`);

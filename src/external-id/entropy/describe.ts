@@ -23,8 +23,8 @@ export interface Finding {
 export interface Description {
   readonly bits: number;
   readonly findings: readonly Finding[];
-  /** The segments of the description, in order: where each is, what it costs and what kind it is. */
-  readonly parts: ReadonlyArray<{ readonly start: number; readonly end: number; readonly bits: number; readonly kind: string }>;
+  /** The segments of the description, in order: where each is and what kind it is. */
+  readonly parts: ReadonlyArray<{ readonly start: number; readonly end: number; readonly kind: string }>;
 }
 
 export interface Context {
@@ -74,6 +74,8 @@ const ACCOUNT_ID_BITS = Math.log2(100);
 const REGION_BITS = Math.log2(40);
 /** Copies look back at most this far, which keeps the search linear. */
 const MAX_COPY_OFFSET = 128;
+/** Repeats of up to this many characters may end anywhere; longer ones only at their longest. */
+const SHORT_REPEAT = 8;
 /** Longest sequence or keyboard run considered from one position. */
 const MAX_RUN = 40;
 /** A run of random characters goes on with probability 15/16 at each character. */
@@ -128,7 +130,7 @@ export interface Charset {
  */
 export function charset(text: string): Charset {
   const core = text.replace(/=+$/, '');
-  const padded = core.length < text.length && ALPHABETS.some((a) => (a.name === 'base64' || a.name.startsWith('base32')) && a.test.test(core));
+  const padded = core.length > 0 && core.length < text.length && ALPHABETS.some((a) => (a.name === 'base64' || a.name.startsWith('base32')) && a.test.test(core));
   const chars = padded ? core : text;
   const alphabet = ALPHABETS.find((a) => a.test.test(chars));
   if (alphabet) {
@@ -139,24 +141,46 @@ export function charset(text: string): Charset {
   return { length: text.length, size: Math.max(size, 1), name: 'mixed' };
 }
 
-interface Segment {
-  readonly end: number;
-  readonly bits: number;
-  readonly findings: readonly Finding[];
-  /** For a segment that may follow another of a chain for one bit: the bits of its kind that then go. */
-  readonly chainKindBits?: number;
-}
-
-/** How the search reached a state: from which position and state, by which segment or random run. */
-interface Step {
-  readonly from: number;
-  readonly state: 'boundary' | 'chain';
-  readonly segment?: Segment;
-  readonly alphabet?: number;
-}
+/**
+ * Offers the search a segment from the current position to `end`, costing `bits`, with what it found.
+ * `chainKindBits`: for a segment that may follow another of a chain for one bit, the bits of its kind
+ * that then go.
+ */
+type Add = (end: number, bits: number, findings: readonly Finding[], chainKindBits?: number) => void;
 
 const NO_FINDINGS: readonly Finding[] = [];
-const KEYBOARD: readonly Finding[] = [{ kind: 'keyboard' }];
+const FINDINGS = new Map<FindingKind, readonly Finding[]>();
+/** The findings of a segment that found one thing (shared: segments are offered by the ten thousand). */
+function found(kind: FindingKind): readonly Finding[] {
+  let findings = FINDINGS.get(kind);
+  if (!findings) {
+    findings = [{ kind }];
+    FINDINGS.set(kind, findings);
+  }
+  return findings;
+}
+const LEET_WORD: Record<WordSource, readonly Finding[]> = {
+  word: [{ kind: 'word' }, { kind: 'leet' }],
+  placeholder: [{ kind: 'placeholder' }, { kind: 'leet' }],
+  password: [{ kind: 'password' }, { kind: 'leet' }],
+  name: [{ kind: 'name' }, { kind: 'leet' }],
+};
+const ARN_WITH_ACCOUNT: readonly Finding[] = [{ kind: 'arn' }, { kind: 'accountId' }];
+
+
+/**
+ * Where a repeat from `start` may end: after each of its first characters, then only at its longest.
+ * A repeat cut short in the middle is rarely part of the shortest description, and offering every
+ * length would make the search quadratic in the length of a long repeat.
+ */
+function* repeatEnds(start: number, shortest: number, longest: number): Generator<number> {
+  for (let length = shortest; length <= Math.min(longest, SHORT_REPEAT); length++) {
+    yield start + length;
+  }
+  if (longest > SHORT_REPEAT) {
+    yield start + longest;
+  }
+}
 
 /** The shortest description of `text` the search finds. */
 export function describe(text: string, ctx: Context): Description {
@@ -216,30 +240,23 @@ class Search {
     const n = this.n;
     const runs = this.runAlphabets.length;
     // boundary[i]: the cheapest description of text[0, i) that ends with a complete segment;
-    // chain[i]: the same, ending with a sequence, keyboard run or repeat that another may follow for one
-    // bit instead of naming its kind (abcXYZ, qwertyasdf);
+    // chain[i]: the same, ending with a sequence or keyboard run that another may follow for one bit
+    // instead of naming its kind (abcXYZ, qwertyasdf);
     // run[a][i]: the same, ending inside a run of random characters of alphabet a.
-    const boundary = new Float64Array(n + 1).fill(Infinity);
-    const chain = new Float64Array(n + 1).fill(Infinity);
+    // For boundary and chain, how each was reached: from which position and state (BOUNDARY, CHAIN),
+    // by which segment (its findings) or by ending which random run (its alphabet).
+    const boundary = new Reached(n);
+    const chain = new Reached(n);
     const run = Array.from({ length: runs }, () => new Float64Array(n + 1).fill(Infinity));
-    const boundaryStep = new Array<Step | undefined>(n + 1);
-    const chainStep = new Array<Step | undefined>(n + 1);
     const runStart = Array.from({ length: runs }, () => new Int32Array(n + 1));
     const members = this.runAlphabets.map((a) => a.name === 'value' ? undefined : a.test);
-    boundary[0] = 0;
+    boundary.bits[0] = 0;
 
     const repeats = new RepeatIndex(this.text);
     for (let i = 0; i <= n; i++) {
-      if (chain[i] + 1 < boundary[i]) {
-        boundary[i] = chain[i] + 1;
-        boundaryStep[i] = { from: i, state: 'chain' };
-      }
+      boundary.offer(i, chain.bits[i] + 1, i, CHAIN, undefined, -1);
       for (let a = 0; a < runs; a++) {
-        const ended = run[a][i] + (i === n ? 0 : END_RUN_BITS);
-        if (ended < boundary[i]) {
-          boundary[i] = ended;
-          boundaryStep[i] = { from: runStart[a][i], state: 'boundary', alphabet: a };
-        }
+        boundary.offer(i, run[a][i] + (i === n ? 0 : END_RUN_BITS), runStart[a][i], BOUNDARY, undefined, a);
       }
       if (i === n) break;
 
@@ -248,7 +265,7 @@ class Search {
         const test = members[a];
         if (test && !test.test(c)) continue;
         const charBits = Math.log2(this.runAlphabets[a].size) + CONTINUE_BITS;
-        const started = boundary[i] + KIND_BITS.random + this.runAlphabetBits + charBits;
+        const started = boundary.bits[i] + KIND_BITS.random + this.runAlphabetBits + charBits;
         const continued = run[a][i] + charBits;
         if (continued <= started) {
           run[a][i + 1] = continued;
@@ -259,48 +276,42 @@ class Search {
         }
       }
 
-      if (boundary[i] === Infinity && chain[i] === Infinity) continue;
-      this.segmentsAt(i, repeats.longestAt(i), (segment: Segment) => {
-        const j = segment.end;
-        const bits = boundary[i] + segment.bits;
-        if (segment.chainKindBits === undefined) {
-          if (bits < boundary[j]) {
-            boundary[j] = bits;
-            boundaryStep[j] = { from: i, state: 'boundary', segment };
-          }
-          return;
-        }
-        const chained = chain[i] + 1 + segment.bits - segment.chainKindBits;
-        if (bits < chain[j] && bits <= chained) {
-          chain[j] = bits;
-          chainStep[j] = { from: i, state: 'boundary', segment };
-        } else if (chained < chain[j]) {
-          chain[j] = chained;
-          chainStep[j] = { from: i, state: 'chain', segment };
+      const fromBoundary = boundary.bits[i];
+      const fromChain = chain.bits[i];
+      if (fromBoundary === Infinity && fromChain === Infinity) continue;
+      this.segmentsAt(i, repeats.longestAt(i), (end, bits, findings, chainKindBits) => {
+        if (chainKindBits === undefined) {
+          boundary.offer(end, fromBoundary + bits, i, BOUNDARY, findings, -1);
+        } else {
+          chain.offer(end, fromBoundary + bits, i, BOUNDARY, findings, -1);
+          chain.offer(end, fromChain + 1 + bits - chainKindBits, i, CHAIN, findings, -1);
         }
       });
     }
 
     const findings: Finding[] = [];
     const parts: Array<Description['parts'][number]> = [];
-    let state: 'boundary' | 'chain' = 'boundary';
+    let state = BOUNDARY;
     for (let j = n; j > 0;) {
-      const step: Step = (state === 'boundary' ? boundaryStep[j] : chainStep[j])!;
-      if (step.segment) {
-        findings.unshift(...step.segment.findings);
-        parts.unshift({ start: step.from, end: j, bits: step.segment.bits, kind: step.segment.findings[0]?.kind ?? 'separator' });
-      } else if (step.alphabet !== undefined) {
-        parts.unshift({ start: step.from, end: j, bits: NaN, kind: `random ${this.runAlphabets[step.alphabet].name}` });
+      const reached = state === BOUNDARY ? boundary : chain;
+      const from = reached.from[j];
+      const segment = reached.findings[j];
+      const alphabet = reached.alphabet[j];
+      if (segment) {
+        findings.unshift(...segment);
+        parts.unshift({ start: from, end: j, kind: segment[0]?.kind ?? 'separator' });
+      } else if (alphabet >= 0) {
+        parts.unshift({ start: from, end: j, kind: `random ${this.runAlphabets[alphabet].name}` });
       }
-      j = step.from;
-      state = step.state;
+      state = reached.state[j];
+      j = from;
     }
     // A host name described as words and dots (cheaper than as a host name when it has few labels) is
     // still named as one.
     if (!findings.some((f) => f.kind === 'url' || f.kind === 'email' || f.kind === 'host') && this.hasHostName()) {
       findings.push({ kind: 'host' });
     }
-    return { bits: boundary[n], findings, parts };
+    return { bits: boundary.bits[n], findings, parts };
   }
 
   private hasHostName(): boolean {
@@ -311,14 +322,14 @@ class Search {
   }
 
   /** Every segment that starts at `i`. */
-  private segmentsAt(i: number, longestRepeat: number, add: (segment: Segment) => void): void {
+  private segmentsAt(i: number, longestRepeat: number, add: Add): void {
     const text = this.text;
     const code = text.charCodeAt(i);
     const prev = i > 0 ? text.charCodeAt(i - 1) : -1;
     const startsToken = prev < 0 || !isAlphanumeric(prev);
 
     if (!isAlphanumeric(code)) {
-      add({ end: i + 1, bits: this.separatorBits, findings: NO_FINDINGS });
+      add(i + 1, this.separatorBits, NO_FINDINGS);
     }
     this.words(i, add);
     this.numbers(i, prev, add);
@@ -328,24 +339,20 @@ class Search {
     // One character repeated: which, and how many times.
     let same = i + 1;
     while (same < this.n && text.charCodeAt(same) === code && same - i < MAX_RUN) same++;
-    for (let end = i + 3; end <= same; end++) {
-      add({ end, bits: KIND_BITS.repeat + this.characterBits + eliasGamma(end - i), findings: [{ kind: 'repeat' }] });
+    for (const end of repeatEnds(i, 3, same - i)) {
+      add(end, KIND_BITS.repeat + this.characterBits + eliasGamma(end - i), found('repeat'));
     }
     // A copy of what came `offset` characters before: which offset (small ones are likelier), then how long.
     if (longestRepeat >= 2) {
       const offsetBits = eliasGamma(Math.min(i, MAX_COPY_OFFSET));
-      const last = Math.min(longestRepeat, MAX_RUN);
-      for (let length = 2; length <= last; length++) {
-        add({ end: i + length, bits: KIND_BITS.repeat + offsetBits + eliasGamma(length), findings: [{ kind: 'repeat' }] });
-      }
-      if (longestRepeat > last) {
-        add({ end: i + longestRepeat, bits: KIND_BITS.repeat + offsetBits + eliasGamma(longestRepeat), findings: [{ kind: 'repeat' }] });
+      for (const end of repeatEnds(i, 2, longestRepeat)) {
+        add(end, KIND_BITS.repeat + offsetBits + eliasGamma(end - i), found('repeat'));
       }
     }
   }
 
   /** Dictionary words (leet undone), and letter tokens that read as words. */
-  private words(i: number, add: (segment: Segment) => void): void {
+  private words(i: number, add: Add): void {
     const text = this.text;
     const { words, prefixes } = this.lexicon;
     // the text as written, and with leet read as letters (1 as i, and as l)
@@ -373,11 +380,11 @@ class Search {
         const entry = j - i >= 2 && letters > 0 ? lookup(words, candidate) : undefined;
         if (!entry) continue;
         if (v === 0) {
-          add(this.word(i, j, entry.bits, entry.source, 0));
+          this.word(i, j, entry.bits, entry.source, 0, add);
         } else if (/^[a-z]+$/.test(candidate) && j - i >= 3 && 2 * letters >= j - i) {
           // leet: at least 3 characters, at least half of them letters (else random digits and letters
           // read as words too easily)
-          add(this.word(i, j, entry.bits, entry.source, leetBits(this.lower.slice(i, j), candidate)));
+          this.word(i, j, entry.bits, entry.source, leetBits(this.lower.slice(i, j), candidate), add);
         }
       }
       if (dead[0] && (dead[1] || !leet) && (dead[2] || !one)) break;
@@ -385,16 +392,12 @@ class Search {
     const end = this.tokenEnd[i];
     if (end - i >= 2 && (end - i <= SHORT_WORD_LENGTH || (end - i <= MAX_UNKNOWN_WORD_LENGTH && pronounceable(this.lower.slice(i, end))))) {
       const bits = Math.max(UNKNOWN_WORD_BITS, (end - i) * PRONOUNCEABLE_BITS_PER_LETTER) + eliasGamma(end - i);
-      add({ end, bits: KIND_BITS.word + bits + this.caseBits(i, end), findings: [{ kind: 'unknownWord' }] });
+      add(end, KIND_BITS.word + bits + this.caseBits(i, end), found('unknownWord'));
     }
   }
 
-  private word(i: number, j: number, bits: number, source: WordSource, leet: number): Segment {
-    const findings: Finding[] = [{ kind: source }];
-    if (leet > 0) {
-      findings.push({ kind: 'leet' });
-    }
-    return { end: j, bits: KIND_BITS.word + bits + this.caseBits(i, j) + leet, findings };
+  private word(i: number, j: number, bits: number, source: WordSource, leet: number, add: Add): void {
+    add(j, KIND_BITS.word + bits + this.caseBits(i, j) + leet, leet > 0 ? LEET_WORD[source] : found(source));
   }
 
   /**
@@ -413,7 +416,7 @@ class Search {
   }
 
   /** Numbers, AWS account ids, Unix times, snowflake ids, dates and timestamps in runs of digits. */
-  private numbers(i: number, prev: number, add: (segment: Segment) => void): void {
+  private numbers(i: number, prev: number, add: Add): void {
     const text = this.text;
     if (!isDigit(text.charCodeAt(i)) || isDigit(prev)) {
       return;
@@ -421,7 +424,7 @@ class Search {
     let end = i;
     while (end < this.n && isDigit(text.charCodeAt(end))) end++;
     const digits = end - i;
-    add({ end, bits: KIND_BITS.number + numberBits(text.slice(i, end)), findings: [{ kind: 'number' }] });
+    add(end, KIND_BITS.number + numberBits(text.slice(i, end)), found('number'));
     // Inside a hexadecimal token, long digit runs are common (one in 300 random 32-digit tokens has 12
     // digits in a row), so they are only read as account ids or times in tokens of their own or with
     // letters beyond f.
@@ -429,24 +432,24 @@ class Search {
       return;
     }
     if (digits === 12) {
-      add({ end, bits: KIND_BITS.structure + ACCOUNT_ID_BITS, findings: [{ kind: 'accountId' }] });
+      add(end, KIND_BITS.structure + ACCOUNT_ID_BITS, found('accountId'));
     }
     const identifier = digitRunIdentifier(text, i, digits, this.ctx.now);
     if (identifier) {
-      add({ end, bits: KIND_BITS.structure + identifier.bits, findings: [{ kind: identifier.kind }] });
+      add(end, KIND_BITS.structure + identifier.bits, found(identifier.kind));
     }
     for (const date of datesAt(text, i)) {
-      add({ end: date.end, bits: KIND_BITS.structure + date.bits, findings: [{ kind: date.kind }] });
+      add(date.end, KIND_BITS.structure + date.bits, found(date.kind));
     }
     IPV4.lastIndex = i;
     const ip = IPV4.exec(text);
     if (ip && [ip[1], ip[3], ip[4], ip[5]].every((octet) => Number(octet) <= 255)) {
-      add({ end: i + ip[0].length, bits: KIND_BITS.structure + IPV4_BITS, findings: [{ kind: 'ipAddress' }] });
+      add(i + ip[0].length, KIND_BITS.structure + IPV4_BITS, found('ipAddress'));
     }
     SEMVER.lastIndex = i;
     const semver = SEMVER.exec(text);
     if (semver) {
-      add({ end: i + semver[0].length, bits: KIND_BITS.structure + versionBits(semver[0]), findings: [{ kind: 'version' }] });
+      add(i + semver[0].length, KIND_BITS.structure + versionBits(semver[0]), found('version'));
     }
   }
 
@@ -459,7 +462,7 @@ class Search {
     return (from < start || to > end) && /^[0-9a-f]+$/i.test(this.text.slice(from, to));
   }
 
-  private structures(i: number, prev: number, startsToken: boolean, add: (segment: Segment) => void): void {
+  private structures(i: number, prev: number, startsToken: boolean, add: Add): void {
     const text = this.text;
     const code = text.charCodeAt(i);
     const now = this.ctx.now;
@@ -467,14 +470,14 @@ class Search {
       VERSION.lastIndex = i;
       const version = VERSION.exec(text);
       if (version) {
-        add({ end: i + version[0].length, bits: KIND_BITS.structure + 1 + versionBits(version[0].slice(1)), findings: [{ kind: 'version' }] });
+        add(i + version[0].length, KIND_BITS.structure + 1 + versionBits(version[0].slice(1)), found('version'));
       }
     }
     if (isLetter(code) && !isLetter(prev)) {
       REGION.lastIndex = i;
       const region = REGION.exec(text);
       if (region) {
-        add({ end: i + region[0].length, bits: KIND_BITS.structure + REGION_BITS, findings: [{ kind: 'region' }] });
+        add(i + region[0].length, KIND_BITS.structure + REGION_BITS, found('region'));
       }
       this.arn(i, add);
       this.url(i, add);
@@ -484,7 +487,7 @@ class Search {
     }
     for (const id of [uuidAt(text, i, now), ulidAt(text, i, now), objectIdAt(text, i, now)]) {
       if (id) {
-        add({ end: id.end, bits: KIND_BITS.structure + id.bits, findings: [{ kind: id.kind }] });
+        add(id.end, KIND_BITS.structure + id.bits, found(id.kind));
       }
     }
     this.hostsAndEmails(i, add);
@@ -495,17 +498,14 @@ class Search {
       const decoded = token && decodeText(token[0]);
       if (decoded) {
         const inner = describe(decoded.text, { ...this.ctx, depth: this.ctx.depth + 1 });
-        add({
-          end: i + token[0].length,
-          bits: KIND_BITS.structure + ENCODING_BITS + inner.bits,
-          findings: [{ kind: 'encoded', encoding: decoded.encoding, text: decoded.text, inner: inner.findings }],
-        });
+        add(i + token[0].length, KIND_BITS.structure + ENCODING_BITS + inner.bits,
+          [{ kind: 'encoded', encoding: decoded.encoding, text: decoded.text, inner: inner.findings }]);
       }
     }
   }
 
   /** The fixed part of an ARN, up to the resource: partition, service, Region and account. */
-  private arn(i: number, add: (segment: Segment) => void): void {
+  private arn(i: number, add: Add): void {
     ARN.lastIndex = i;
     const m = ARN.exec(this.text);
     if (!m) {
@@ -513,23 +513,17 @@ class Search {
     }
     const [, partition, service, region, account] = m;
     const part = (value: string | undefined, known: number) => 1 + (!value ? 0 : known);
-    const findings: Finding[] = [{ kind: 'arn' }];
-    if (account && account !== 'aws') {
-      findings.push({ kind: 'accountId' });
-    }
-    add({
-      end: i + m[0].length,
-      bits: KIND_BITS.structure
+    add(i + m[0].length,
+      KIND_BITS.structure
         + (partition === 'aws' ? 1 : 1 + Math.log2(6))
         + part(service, this.sub(service))
         + part(region, REGION_PATTERN.test(region) ? REGION_BITS : this.sub(region))
         + part(account, account === 'aws' ? 1 : ACCOUNT_ID_BITS),
-      findings,
-    });
+      account && account !== 'aws' ? ARN_WITH_ACCOUNT : found('arn'));
   }
 
   /** A URL: which scheme, its host name, and the path segments after it (each segment a possible end). */
-  private url(i: number, add: (segment: Segment) => void): void {
+  private url(i: number, add: Add): void {
     SCHEME.lastIndex = i;
     const scheme = SCHEME.exec(this.text);
     if (!scheme) {
@@ -543,7 +537,7 @@ class Search {
       const port = PORT.exec(this.text);
       bits += 1 + (port ? numberBits(port[0].slice(1)) : 0);
       end += port ? port[0].length : 0;
-      add({ end, bits: bits + 1, findings: [{ kind: 'url' }] });
+      add(end, bits + 1, found('url'));
       // each path segment: one bit to say there is another, then its description
       let guard = 0;
       while (this.text[end] === '/' && guard++ < MAX_RUN) {
@@ -551,7 +545,7 @@ class Search {
         while (next < this.n && this.text[next] !== '/') next++;
         bits += 1 + (next > end + 1 ? this.sub(this.text.slice(end + 1, next)) : 0);
         end = next;
-        add({ end, bits: bits + 1, findings: [{ kind: 'url' }] });
+        add(end, bits + 1, found('url'));
       }
       // only the longest host is followed by a path
       break;
@@ -559,16 +553,16 @@ class Search {
   }
 
   /** Host names ending in a known top-level domain, and e-mail addresses, starting at `i`. */
-  private hostsAndEmails(i: number, add: (segment: Segment) => void): void {
+  private hostsAndEmails(i: number, add: Add): void {
     for (const host of this.hostsFrom(i, true)) {
-      add({ end: host.end, bits: KIND_BITS.structure + host.bits, findings: [{ kind: 'host' }] });
+      add(host.end, KIND_BITS.structure + host.bits, found('host'));
     }
     LOCAL_PART.lastIndex = i;
     const local = LOCAL_PART.exec(this.text);
     if (local) {
       const localBits = this.sub(local[0].slice(0, -1));
       for (const host of this.hostsFrom(i + local[0].length, false)) {
-        add({ end: host.end, bits: KIND_BITS.structure + localBits + host.bits, findings: [{ kind: 'email' }] });
+        add(host.end, KIND_BITS.structure + localBits + host.bits, found('email'));
       }
     }
   }
@@ -607,7 +601,7 @@ class Search {
    * character (1 of 7 obvious ones such as a, z, 0 or 9, or any), the step (1 up or down, or up to 5),
    * and the length, of those the class leaves room for.
    */
-  private sequences(i: number, add: (segment: Segment) => void): void {
+  private sequences(i: number, add: Add): void {
     const text = this.text;
     const first = text.charCodeAt(i);
     const size = isDigit(first) ? 10 : isLetter(first) ? 26 : 0;
@@ -624,7 +618,7 @@ class Search {
     while (end < this.n && end - i < MAX_RUN && text.charCodeAt(end) - text.charCodeAt(end - 1) === delta && sameClass(first, text.charCodeAt(end))) {
       end++;
       if (end - i >= 3) {
-        add({ end, bits: KIND_BITS.sequence + startBits + stepBits + lengthBits(end - i), findings: [{ kind: 'sequence' }], chainKindBits: KIND_BITS.sequence });
+        add(end, KIND_BITS.sequence + startBits + stepBits + lengthBits(end - i), found('sequence'), KIND_BITS.sequence);
       }
     }
   }
@@ -634,7 +628,7 @@ class Search {
    * layout and first key, then at each key whether it goes on in the same direction (1 bit) or turns
    * (1 bit and which direction), and whether Shift changes.
    */
-  private keyboardRuns(i: number, add: (segment: Segment) => void): void {
+  private keyboardRuns(i: number, add: Add): void {
     const text = this.text;
     const layouts = this.lexicon.keyboards.length;
     for (const keyboard of this.lexicon.keyboards) {
@@ -652,9 +646,39 @@ class Search {
         shifted = step.shifted;
         adjacent = keyboard.next.get(text[j]);
         if (j + 1 - i >= 4) {
-          add({ end: j + 1, bits: bits + eliasGamma(j + 1 - i), findings: KEYBOARD, chainKindBits: KIND_BITS.keyboard });
+          add(j + 1, bits + eliasGamma(j + 1 - i), found('keyboard'), KIND_BITS.keyboard);
         }
       }
+    }
+  }
+}
+
+const BOUNDARY = 0;
+const CHAIN = 1;
+
+/** The cheapest bits found to reach each position in one state of the search, and how (typed arrays: no allocation per step). */
+class Reached {
+  readonly bits: Float64Array;
+  readonly from: Int32Array;
+  readonly state: Uint8Array;
+  readonly alphabet: Int8Array;
+  readonly findings: Array<readonly Finding[] | undefined>;
+
+  constructor(n: number) {
+    this.bits = new Float64Array(n + 1).fill(Infinity);
+    this.from = new Int32Array(n + 1);
+    this.state = new Uint8Array(n + 1);
+    this.alphabet = new Int8Array(n + 1).fill(-1);
+    this.findings = new Array(n + 1);
+  }
+
+  offer(at: number, bits: number, from: number, state: number, findings: readonly Finding[] | undefined, alphabet: number): void {
+    if (bits < this.bits[at]) {
+      this.bits[at] = bits;
+      this.from[at] = from;
+      this.state[at] = state;
+      this.findings[at] = findings;
+      this.alphabet[at] = alphabet;
     }
   }
 }
