@@ -105,15 +105,17 @@ export interface ExternalIdValidationResult {
  *    - the fixed part of an ARN (partition, service, Region, account), a URL (scheme, then host name and
  *      path segments, each described on its own), an email address, a host name ending in a known
  *      top-level domain;
- *    - identifiers by the random bits they carry, their other fields being guessable: a UUID of version
- *      1 or 6 14 bits (only the clock sequence is random: the rest is the time it was made and the MAC
- *      address of the machine that made it), version 2 6 bits, version 7 74 bits (the first 48 are the
- *      time), other versions 122, the nil and max UUIDs 0, hyphenated or as 32 digits, alone or after a
- *      prefix; a ULID 80 bits; a MongoDB ObjectId 64 (its per-process value and counter); a snowflake id
- *      (Twitter's or Discord's epoch) 23. Without hyphens, 32 random hexadecimal digits have the
- *      version and variant of a time-based UUID once in 64, so they are only taken for one when the
- *      timestamp lies between 2000 (2020 for versions 6 and 7) and a year from now; even so, about one
- *      random 32-digit hexadecimal value in 6,000 passes for a time-based UUID and fails;
+ *    - identifiers by the random bits they carry, their other fields being guessable, hyphenated or as
+ *      32 digits, alone or after a prefix: a UUID of version 1 or 6 costs 14 bits (only the clock
+ *      sequence is random: the rest is the time it was made and the MAC address of the machine that
+ *      made it), of version 7 74 bits (the first 48 are the time), of version 2 6 bits (hyphenated
+ *      only), of other versions 122, the nil and max UUIDs 0; a ULID 80 bits; a MongoDB ObjectId 64 (its
+ *      per-process value and counter); a snowflake id (Twitter's or Discord's epoch) 23; ULIDs, ObjectIds
+ *      and snowflake ids only when their timestamp is plausible. Without
+ *      hyphens, 32 random hexadecimal digits have the version and variant digits of a time-based UUID
+ *      once in 64, so they are only taken for one when the timestamp lies between 2000 (2020 for
+ *      versions 6 and 7) and a year from now; even so, about one random 32-digit hexadecimal value in
+ *      6,000 passes for a time-based UUID and fails;
  *    - repeats: one character repeated (which, how often) or a copy of what came up to 128 characters
  *      before (the offset and the length, Elias gamma); sequences such as `abcd`, `2468` or `ZYX` (first
  *      character, step, length); keyboard runs on QWERTY, Dvorak or a keypad (layout, first key, then 1

@@ -23,8 +23,6 @@ export interface Finding {
 export interface Description {
   readonly bits: number;
   readonly findings: readonly Finding[];
-  /** The segments of the description, in order: where each is and what kind it is. */
-  readonly parts: ReadonlyArray<{ readonly start: number; readonly end: number; readonly kind: string }>;
 }
 
 export interface Context {
@@ -120,7 +118,6 @@ export interface Charset {
   /** Characters other than base64 or base32 padding at the end. */
   readonly length: number;
   readonly size: number;
-  readonly name: string;
 }
 
 /**
@@ -134,11 +131,11 @@ export function charset(text: string): Charset {
   const chars = padded ? core : text;
   const alphabet = ALPHABETS.find((a) => a.test.test(chars));
   if (alphabet) {
-    return { length: chars.length, size: alphabet.size, name: alphabet.name };
+    return { length: chars.length, size: alphabet.size };
   }
   const classes: Array<[RegExp, number]> = [[/[a-z]/, 26], [/[A-Z]/, 26], [/[0-9]/, 10], [/[_+=,.@:/-]/, 9], [/[^A-Za-z0-9_+=,.@:/-]/, PRINTABLE_SYMBOLS]];
   const size = classes.reduce((sum, [present, n]) => sum + (present.test(text) ? n : 0), 0);
-  return { length: text.length, size: Math.max(size, 1), name: 'mixed' };
+  return { length: text.length, size: Math.max(size, 1) };
 }
 
 /**
@@ -244,7 +241,7 @@ class Search {
     // instead of naming its kind (abcXYZ, qwertyasdf);
     // run[a][i]: the same, ending inside a run of random characters of alphabet a.
     // For boundary and chain, how each was reached: from which position and state (BOUNDARY, CHAIN),
-    // by which segment (its findings) or by ending which random run (its alphabet).
+    // and by which segment (its findings; none for a random run).
     const boundary = new Reached(n);
     const chain = new Reached(n);
     const run = Array.from({ length: runs }, () => new Float64Array(n + 1).fill(Infinity));
@@ -254,9 +251,9 @@ class Search {
 
     const repeats = new RepeatIndex(this.text);
     for (let i = 0; i <= n; i++) {
-      boundary.offer(i, chain.bits[i] + 1, i, CHAIN, undefined, -1);
+      boundary.offer(i, chain.bits[i] + 1, i, CHAIN, undefined);
       for (let a = 0; a < runs; a++) {
-        boundary.offer(i, run[a][i] + (i === n ? 0 : END_RUN_BITS), runStart[a][i], BOUNDARY, undefined, a);
+        boundary.offer(i, run[a][i] + (i === n ? 0 : END_RUN_BITS), runStart[a][i], BOUNDARY, undefined);
       }
       if (i === n) break;
 
@@ -281,27 +278,22 @@ class Search {
       if (fromBoundary === Infinity && fromChain === Infinity) continue;
       this.segmentsAt(i, repeats.longestAt(i), (end, bits, findings, chainKindBits) => {
         if (chainKindBits === undefined) {
-          boundary.offer(end, fromBoundary + bits, i, BOUNDARY, findings, -1);
+          boundary.offer(end, fromBoundary + bits, i, BOUNDARY, findings);
         } else {
-          chain.offer(end, fromBoundary + bits, i, BOUNDARY, findings, -1);
-          chain.offer(end, fromChain + 1 + bits - chainKindBits, i, CHAIN, findings, -1);
+          chain.offer(end, fromBoundary + bits, i, BOUNDARY, findings);
+          chain.offer(end, fromChain + 1 + bits - chainKindBits, i, CHAIN, findings);
         }
       });
     }
 
     const findings: Finding[] = [];
-    const parts: Array<Description['parts'][number]> = [];
     let state = BOUNDARY;
     for (let j = n; j > 0;) {
       const reached = state === BOUNDARY ? boundary : chain;
       const from = reached.from[j];
       const segment = reached.findings[j];
-      const alphabet = reached.alphabet[j];
       if (segment) {
         findings.unshift(...segment);
-        parts.unshift({ start: from, end: j, kind: segment[0]?.kind ?? 'separator' });
-      } else if (alphabet >= 0) {
-        parts.unshift({ start: from, end: j, kind: `random ${this.runAlphabets[alphabet].name}` });
       }
       state = reached.state[j];
       j = from;
@@ -311,7 +303,7 @@ class Search {
     if (!findings.some((f) => f.kind === 'url' || f.kind === 'email' || f.kind === 'host') && this.hasHostName()) {
       findings.push({ kind: 'host' });
     }
-    return { bits: boundary.bits[n], findings, parts };
+    return { bits: boundary.bits[n], findings };
   }
 
   private hasHostName(): boolean {
@@ -661,24 +653,21 @@ class Reached {
   readonly bits: Float64Array;
   readonly from: Int32Array;
   readonly state: Uint8Array;
-  readonly alphabet: Int8Array;
   readonly findings: Array<readonly Finding[] | undefined>;
 
   constructor(n: number) {
     this.bits = new Float64Array(n + 1).fill(Infinity);
     this.from = new Int32Array(n + 1);
     this.state = new Uint8Array(n + 1);
-    this.alphabet = new Int8Array(n + 1).fill(-1);
     this.findings = new Array(n + 1);
   }
 
-  offer(at: number, bits: number, from: number, state: number, findings: readonly Finding[] | undefined, alphabet: number): void {
+  offer(at: number, bits: number, from: number, state: number, findings: readonly Finding[] | undefined): void {
     if (bits < this.bits[at]) {
       this.bits[at] = bits;
       this.from[at] = from;
       this.state[at] = state;
       this.findings[at] = findings;
-      this.alphabet[at] = alphabet;
     }
   }
 }
