@@ -25,15 +25,32 @@ function summaryLine(report: Report): string {
   return `Checked ${plural(files, 'template')} (${plural(resources, 'resource')}): ${parts.join('; ')}.`;
 }
 
+/**
+ * Characters of the input that a terminal would act on instead of showing: C0 controls (a newline that splits a
+ * finding line, a carriage return that overwrites it, ESC that starts an ANSI sequence), DEL, C1 controls (CSI among
+ * them), the Unicode line and paragraph separators, and the bidirectional controls that reorder what is shown.
+ */
+const TERMINAL_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text from the input (file names, logical ids, messages quoting the template) with its control characters written as escapes. */
+export function escapeControls(text: string): string {
+  return text.replace(TERMINAL_CONTROLS, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 /** One line per finding, `file: resource: XATn level: message`, then one per error, then a summary. */
 export function formatText(report: Report, options: TextOptions): string {
   const paint = (code: number, s: string) => (options.colors ? `\u001b[${code}m${s}\u001b[0m` : s);
+  const x = escapeControls;
   // The stack of a cloud assembly goes last, so that every line keeps the documented `file: resource: ...` prefix.
-  const stack = (x: { stack?: string; nestedStack?: string }) => (x.stack !== undefined
-    ? ` (stack ${x.stack}${x.nestedStack !== undefined ? `, nested stack ${x.nestedStack}` : ''})` : '');
+  const stack = (r: { stack?: string; nestedStack?: string }) => (r.stack !== undefined
+    ? ` (stack ${x(r.stack)}${r.nestedStack !== undefined ? `, nested stack ${x(r.nestedStack)}` : ''})` : '');
   const lines = [
-    ...report.findings.map((f) => `${f.file}: ${f.resource}: ${paint(ANSI.bold, f.rule)} ${paint(f.level === 'error' ? ANSI.red : ANSI.yellow, f.level)}: ${f.message}${stack(f)}`),
-    ...report.errors.map((e) => `${e.file}: ${e.resource !== undefined ? `${e.resource}: ` : ''}${paint(ANSI.red, 'could not be checked')}: ${e.message}${stack(e)}`),
+    ...report.findings.map((f) => `${x(f.file)}: ${x(f.resource)}: ${paint(ANSI.bold, f.rule)} ${paint(f.level === 'error' ? ANSI.red : ANSI.yellow, f.level)}: `
+      + `${x(f.message)}${stack(f)}`),
+    ...report.errors.map((e) => `${x(e.file)}: ${e.resource !== undefined ? `${x(e.resource)}: ` : ''}${paint(ANSI.red, 'could not be checked')}: ${x(e.message)}${stack(e)}`),
   ];
   if (!options.quiet) lines.push(paint(ANSI.dim, summaryLine(report)));
   return lines.map((l) => `${l}\n`).join('');

@@ -4,6 +4,7 @@
  * qualifier, base operator and `IfExists`, condition keys lowercased.
  */
 import { RValue, SymStr, getKey, literalText, stringItems, stringList } from './values';
+import { listText } from '../private/text';
 
 export type Effect = 'Allow' | 'Deny' | 'unknown';
 export type Tri = 'yes' | 'no' | 'unknown';
@@ -101,7 +102,7 @@ function parsePrincipal(v: RValue): NPrincipal {
   if (v.t === 'str' || v.t === 'num') {
     const { strs, problems: p } = stringList(v);
     const star = strs.some((s) => literalText(s) === '*');
-    if (!star) problems.push(...(p.length ? p : [`Principal "${strs.map((s) => literalText(s) ?? '?').join('|')}" is not "*" or an object`]));
+    if (!star) problems.push(...(p.length ? p : [`Principal "${listText(strs.map((s) => literalText(s) ?? '?'), '|')}" is not "*" or an object`]));
     return { star, aws: [], awsItem: [], service: [], federated: [], problems };
   }
   if (v.t !== 'obj') return { star: false, aws: [], awsItem: [], service: [], federated: [], problems: [`Principal is ${describeKind(v)}`] };

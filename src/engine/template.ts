@@ -9,6 +9,7 @@ import {
   uniqueAlts, unknownStr,
 } from './values';
 import { describeType, isObject } from '../private/json';
+import { listText } from '../private/text';
 import { YamlOctal } from '../private/yaml-octal';
 
 /** Resource types whose properties the rules read; the others are only counted. */
@@ -299,7 +300,7 @@ export function addTemplate(
       model.errors.push({
         source,
         resource: id,
-        message: `resource ${id} depends on ${undecided.length} conditions (${undecided.join(', ')}); at most ${MAX_ENUMERATED_CONDITIONS} combinations of conditions are enumerated, so it was not checked`,
+        message: `resource ${id} depends on ${undecided.length} conditions (${listText(undecided)}); at most ${MAX_ENUMERATED_CONDITIONS} combinations of conditions are enumerated, so it was not checked`,
       });
       continue;
     }

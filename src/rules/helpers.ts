@@ -6,6 +6,9 @@ import { NCondition, interpretsWildcards, isNegated } from '../engine/policy';
 import { ClassifiedPrincipal } from '../engine/principals';
 import { ResourceModel, ResourceVariant } from '../engine/template';
 import { SymStr } from '../engine/values';
+import { listText } from '../private/text';
+
+export { MAX_ITEM_LENGTH, MAX_NAMED_ITEMS, clipText, listText } from '../private/text';
 
 export function principalText(p: ClassifiedPrincipal): string {
   return p.kind === 'star' ? '"*"' : p.display === '?' ? 'an unresolved principal' : p.display;
@@ -16,9 +19,9 @@ export function principalText(p: ClassifiedPrincipal): string {
  * `principal A or B` when only one of them is trusted, `principals (A or B), C` beside others.
  */
 export function entriesText(entries: ReadonlyArray<readonly string[]>): string {
-  const unique = [...new Map(entries.map((alts) => [alts.join(' or '), alts])).values()];
-  if (unique.length === 1) return `principal ${unique[0].join(' or ')}`;
-  return `principals ${unique.map((alts) => (alts.length > 1 ? `(${alts.join(' or ')})` : alts[0])).join(', ')}`;
+  const unique = [...new Map(entries.map((alts) => [alts.join('\u0000'), alts])).values()];
+  if (unique.length === 1) return `principal ${listText(unique[0], ' or ')}`;
+  return `principals ${listText(unique.map((alts) => (alts.length > 1 ? `(${listText(alts, ' or ')})` : alts[0])))}`;
 }
 
 export function principalsText(ps: readonly TrustPrincipal[]): string {

@@ -1,4 +1,4 @@
-import { cap, statementText } from './helpers';
+import { cap, listText, statementText } from './helpers';
 import { weakConditions } from './xat2';
 import { STRING_EQUALS_EXAMPLE, TrustStatement, externalIdSource } from '../engine/analysis';
 import { Rule, RuleFinding, acknowledgeHint } from '../engine/rule';
@@ -19,7 +19,7 @@ function unreadableStringEquals(t: TrustStatement, tm: TemplateModel): { reasons
   };
   if (t.externalIdConditions.some((c) => c.values.some(reportedByXat6))) return undefined;
   const reasons = t.externalIdConditions.map((c) =>
-    (c.problems.length > 0 ? `${c.operator} has a value that could not be read (${c.problems.join('; ')})` : `${c.operator} lists no value`));
+    (c.problems.length > 0 ? `${c.operator} has a value that could not be read (${listText(c.problems, '; ')})` : `${c.operator} lists no value`));
   return { reasons, unresolved: t.externalIdConditions.some((c) => c.problems.length > 0) };
 }
 
@@ -43,7 +43,7 @@ export const XAT1: Rule = {
             variant: v.variant,
             findingId: 'TrustPolicy',
             path: resourcePath(role.resource, 'Properties', 'AssumeRolePolicyDocument'),
-            message: `The trust policy of ${role.resource.id} could not be resolved (${v.trustProblems.join('; ')}), so it cannot be shown that every `
+            message: `The trust policy of ${role.resource.id} could not be resolved (${listText(v.trustProblems, '; ')}), so it cannot be shown that every `
               + `cross-account statement requires ${STRING_EQUALS_EXAMPLE}. Write the trust policy with literal statements. ${acknowledgeHint('XAT1', role.resource, 'TrustPolicy')}`,
           });
         }
@@ -57,7 +57,7 @@ export const XAT1: Rule = {
                 variant: v.variant,
                 findingId: stmt.label,
                 path: t.path,
-                message: `The sts:ExternalId condition of ${statementText(t)} cannot be enforced: ${unreadable.reasons.join('; ')}. `
+                message: `The sts:ExternalId condition of ${statementText(t)} cannot be enforced: ${listText(unreadable.reasons, '; ')}. `
                   + `Write ${STRING_EQUALS_EXAMPLE} with the ExternalId as its one value.`
                   + (unreadable.unresolved ? ` ${acknowledgeHint('XAT1', role.resource, stmt.label)}` : ''),
               });
@@ -70,7 +70,7 @@ export const XAT1: Rule = {
               variant: v.variant,
               findingId: stmt.label,
               path: t.path,
-              message: `The Condition of ${statementText(t)} could not be resolved (${stmt.conditionProblems.join('; ')}), so it cannot be shown that AWS `
+              message: `The Condition of ${statementText(t)} could not be resolved (${listText(stmt.conditionProblems, '; ')}), so it cannot be shown that AWS `
                 + `enforces an ExternalId. Write ${STRING_EQUALS_EXAMPLE} as a literal block. ${acknowledgeHint('XAT1', role.resource, stmt.label)}`,
             });
             continue;
@@ -78,7 +78,7 @@ export const XAT1: Rule = {
           const shown = new Set(t.thirdParty.map((p) => p.principal.display));
           const guarded = v.trust.filter((o) => o !== t && o.enforced && o.thirdParty.some((p) => shown.has(p.principal.display)));
           const bypass = guarded.length > 0
-            ? ` ${guarded.map((o) => o.statement.name).join(' and ')} requires an ExternalId for the same principal, and this statement lets it in without one, bypassing that check.`
+            ? ` ${listText(guarded.map((o) => o.statement.name))} ${guarded.length > 1 ? 'require' : 'requires'} an ExternalId for the same principal, and this statement lets it in without one, bypassing that check.`
             : '';
           out.push({
             resource: role.resource,

@@ -1,4 +1,4 @@
-import { cap, isWildcardPattern, statementText } from './helpers';
+import { cap, isWildcardPattern, listText, statementText } from './helpers';
 import { STRING_EQUALS_EXAMPLE } from '../engine/analysis';
 import { NCondition, isPlain } from '../engine/policy';
 import { Rule, RuleFinding } from '../engine/rule';
@@ -56,8 +56,8 @@ export const XAT2: Rule = {
             variant: v.variant,
             findingId: t.statement.label,
             path: t.path,
-            message: `${cap(statementText(t))} checks sts:ExternalId only with ${weak.map((c) => c.operator).join(', ')}: `
-              + `${reasons.join('; ')}. Write ${STRING_EQUALS_EXAMPLE} instead.`,
+            message: `${cap(statementText(t))} checks sts:ExternalId only with ${listText(weak.map((c) => c.operator))}: `
+              + `${listText(reasons, '; ')}. Write ${STRING_EQUALS_EXAMPLE} instead.`,
           });
         }
       }

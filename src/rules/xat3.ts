@@ -1,4 +1,4 @@
-import { roleArnExample } from './helpers';
+import { clipText, roleArnExample } from './helpers';
 import { TrustStatement } from '../engine/analysis';
 import { conditionsOn, interpretsWildcards, isPlain } from '../engine/policy';
 import { ClassifiedPrincipal, classifyPrincipal, wildcardIn } from '../engine/principals';
@@ -33,13 +33,13 @@ export function principalArnNarrowing(t: TrustStatement, tm: TemplateModel): { n
 function what(p: ClassifiedPrincipal): string {
   switch (p.kind) {
     case 'star': return 'trusts "*": every AWS principal of every account';
-    case 'account': return `trusts the bare account id ${p.display}, which means the whole account (any user or role there that is allowed sts:AssumeRole)`;
-    case 'root': return `trusts the account root ${p.display}, which means the whole account (any user or role there that is allowed sts:AssumeRole)`;
-    case 'user': return `trusts the IAM user ${p.display}, whose long-term access keys can leak`;
-    case 'session': return `trusts the assumed-role session ${p.display}, not a role`;
-    case 'role': return `trusts every role matching ${p.display}, not exactly one role`;
-    case 'other': return `trusts ${p.display}, which is not an IAM role ARN`;
-    case 'unresolved': return `trusts ${p.display === '?' ? 'a principal' : p.display} that could not be resolved to a role ARN: ${p.reason}`;
+    case 'account': return `trusts the bare account id ${clipText(p.display)}, which means the whole account (any user or role there that is allowed sts:AssumeRole)`;
+    case 'root': return `trusts the account root ${clipText(p.display)}, which means the whole account (any user or role there that is allowed sts:AssumeRole)`;
+    case 'user': return `trusts the IAM user ${clipText(p.display)}, whose long-term access keys can leak`;
+    case 'session': return `trusts the assumed-role session ${clipText(p.display)}, not a role`;
+    case 'role': return `trusts every role matching ${clipText(p.display)}, not exactly one role`;
+    case 'other': return `trusts ${clipText(p.display)}, which is not an IAM role ARN`;
+    case 'unresolved': return `trusts ${p.display === '?' ? 'a principal' : clipText(p.display)} that could not be resolved to a role ARN: ${clipText(p.reason ?? '')}`;
   }
 }
 

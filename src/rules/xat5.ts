@@ -1,4 +1,4 @@
-import { externalIdUsages } from './helpers';
+import { externalIdUsages, listText } from './helpers';
 import { viaText } from '../engine/analysis';
 import { patternConfinedToStsCharset } from '../engine/principals';
 import { Rule, RuleFinding } from '../engine/rule';
@@ -66,7 +66,7 @@ export const XAT5: Rule = {
           variant: u.variant,
           findingId: `Parameter-${param.name}`,
           path: parameterPath(u.resource.template, param.name),
-          message: `The ExternalId of ${u.trust.statement.name} comes from parameter ${param.name}${viaText(u.source, param.name)}: ${problems.join('; ')}. `
+          message: `The ExternalId of ${u.trust.statement.name} comes from parameter ${param.name}${viaText(u.source, param.name)}: ${listText(problems, '; ')}. `
             + `Declare it with no Default, "MinLength": ${min}${needsPattern
               ? `, "MaxLength": ${maxLength} and "AllowedPattern": ${JSON.stringify(EXTERNAL_ID_ALLOWED_PATTERN)}`
               : ` and "MaxLength": ${maxLength}`}.`,

@@ -1,4 +1,4 @@
-import { externalIdUsages } from './helpers';
+import { clipText, externalIdUsages, listText } from './helpers';
 import { Rule, RuleFinding, acknowledgeHint } from '../engine/rule';
 import { literalText } from '../engine/values';
 import { estimateEntropy } from '../external-id/entropy';
@@ -35,11 +35,11 @@ export const XAT6: Rule = {
         issues.push(`it is computed by ${s.computedFromLiterals.join(' and ')} from literals written in the template, so everyone who reads the template can compute it`);
       }
       if (s.predictable.length > 0) {
-        issues.push(`it derives from ${[...new Set(s.predictable)].join(', ')}, which anyone who knows the account or stack can compute`);
+        issues.push(`it derives from ${listText([...new Set(s.predictable)])}, which anyone who knows the account or stack can compute`);
       }
       const unresolved = s.params.length === 0 && s.unresolved.length > 0;
       if (unresolved) {
-        issues.push(`its source could not be resolved (${[...new Set(s.unresolved)].join('; ')}), so it cannot be shown to be random`);
+        issues.push(`its source could not be resolved (${listText([...new Set(s.unresolved)], '; ')}), so it cannot be shown to be random`);
       }
       if (issues.length === 0) continue;
       out.push({
@@ -47,7 +47,7 @@ export const XAT6: Rule = {
         variant: u.variant,
         findingId: u.trust.statement.label,
         path: u.trust.path,
-        message: `The ExternalId of ${u.trust.statement.name}${s.literal ? '' : ` (${s.display})`}: ${issues.join('; ')}. Take it from a NoEcho parameter holding the `
+        message: `The ExternalId of ${u.trust.statement.name}${s.literal ? '' : ` (${clipText(s.display)})`}: ${issues.join('; ')}. Take it from a NoEcho parameter holding the `
           + 'random value the vendor generated for this account, a {{resolve:secretsmanager:...}} reference or a custom resource.'
           + (unresolved ? ` ${acknowledgeHint('XAT6', u.resource, u.trust.statement.label)}` : ''),
       });

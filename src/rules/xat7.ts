@@ -1,4 +1,4 @@
-import { ExternalIdUsage, entriesText, externalIdUsages, principalText } from './helpers';
+import { ExternalIdUsage, MAX_NAMED_ITEMS, clipText, entriesText, externalIdUsages, listText, principalText } from './helpers';
 import { Rule, RuleFinding } from '../engine/rule';
 import { SymStr, leafParts, lit, literalText } from '../engine/values';
 
@@ -95,10 +95,15 @@ export const XAT7: Rule = {
     const out: RuleFinding[] = [];
     for (const usages of groups.values()) {
       const roleOf = (u: ExternalIdUsage) => `${u.resource.template.source}: ${u.resource.id}`;
-      const roles = new Set(usages.map(roleOf));
+      const roles = [...new Set(usages.map(roleOf))];
+      // Once per group, not per usage: a group can hold thousands of roles.
+      let entries: string[][] | undefined;
+      let sharedText: string | undefined;
       for (const u of usages) {
         const self = roleOf(u);
-        const otherRoles = [...roles].filter((r) => r !== self);
+        // The first few other roles, which the message names; it counts the rest.
+        const otherRoles = roles.slice(0, MAX_NAMED_ITEMS + 1).filter((r) => r !== self).slice(0, MAX_NAMED_ITEMS);
+        const otherCount = roles.length - 1;
         const stackSet = u.resource.template.idPrefix.slice(0, -1);
         let others: string;
         if (u.deployTime && stackSet !== '') {
@@ -118,11 +123,13 @@ export const XAT7: Rule = {
         if (otherRoles.length > 0 && u.deployTime) {
           // One deploy-time value in one account: roles that trust the same vendor principal may share it (the
           // ExternalId identifies the customer account to that vendor); roles that trust other principals may not.
-          const entries = entryAlternatives(usages);
+          entries ??= entryAlternatives(usages);
           if (entries.length < 2) continue;
-          others = `the ${entriesText(entries)} of the roles ${[...roles].slice(0, 4).join(', ')}${roles.size > 4 ? ` and ${roles.size - 4} more` : ''}`;
+          sharedText ??= `the ${entriesText(entries)} of the roles ${listText(roles)}`;
+          others = sharedText;
         } else if (otherRoles.length > 0) {
-          others = `the role${otherRoles.length > 1 ? 's' : ''} ${otherRoles.slice(0, 3).join(', ')}${otherRoles.length > 3 ? ` and ${otherRoles.length - 3} more` : ''}`;
+          const named = otherRoles.map(clipText).join(', ');
+          others = `the role${otherCount > 1 ? 's' : ''} ${otherCount > MAX_NAMED_ITEMS ? `${named} and ${otherCount - MAX_NAMED_ITEMS} more` : named}`;
         } else {
           const together = principalsTogether(usages.filter((x) => x.variant === u.variant));
           if (together === undefined) continue;

@@ -1,3 +1,4 @@
+import { listText } from './helpers';
 import { AssumeTarget, assumeGrants, docText, narrowedArn } from './identity';
 import { Rule, RuleFinding, acknowledgeHint } from '../engine/rule';
 
@@ -6,7 +7,7 @@ function advice(wild: readonly AssumeTarget[], unresolved: readonly AssumeTarget
   const out: string[] = [];
   if (wild.length > 0) {
     const arns = [...new Set(wild.map(narrowedArn))];
-    out.push(`Name the one role it needs instead: ${arns.map((a) => `"${a}"`).join(' or ')}.`);
+    out.push(`Name the one role it needs instead: ${listText(arns.map((a) => `"${a}"`), ' or ')}.`);
   }
   if (unresolved.length > 0) {
     out.push('Write the role name as literal text, or take the ARN of a role of the template ("Fn::GetAtt": [Role, Arn]).');
@@ -34,8 +35,8 @@ export const XAT8: Rule = {
       const unresolved = g.targets.filter((t) => t.unresolved !== undefined);
       if (wild.length === 0 && unresolved.length === 0) continue;
       const issues = [
-        ...(wild.length ? [`allows sts:AssumeRole on ${wild.map((t) => t.display).join(', ')}, which matches any role name`] : []),
-        ...(unresolved.length ? [`allows sts:AssumeRole on ${unresolved.map((t) => `${t.display} (${t.unresolved})`).join(', ')}, which could not be resolved to a role name`] : []),
+        ...(wild.length ? [`allows sts:AssumeRole on ${listText(wild.map((t) => t.display))}, which matches any role name`] : []),
+        ...(unresolved.length ? [`allows sts:AssumeRole on ${listText(unresolved.map((t) => `${t.display} (${t.unresolved})`))}, which could not be resolved to a role name`] : []),
       ];
       out.push({
         resource: g.doc.resource,

@@ -1,3 +1,4 @@
+import { listText } from './helpers';
 import { assumeGrants, docText } from './identity';
 import { ASSUME_ROLE, AppModel, PolicyDoc } from '../engine/analysis';
 import { NStatement, conditionsOn, coversAction, globMatches, isPlain } from '../engine/policy';
@@ -57,7 +58,7 @@ export const XAT9: Rule = {
         variant: g.doc.variant,
         findingId: `${g.doc.label}${g.statement.label}`,
         path: [...g.doc.path, ...g.statement.path],
-        message: `${docText(g.doc)}${g.statement.name} allows sts:AssumeRole on ${targets.join(', ')} in any account, and no Deny stops it at the `
+        message: `${docText(g.doc)}${g.statement.name} allows sts:AssumeRole on ${listText(targets)} in any account, and no Deny stops it at the `
           .replace(/^./, (c) => c.toUpperCase())
           + 'principal\'s own account: a tenant who registers the vendor\'s own account id turns the deputy on the vendor\'s own roles. '
           + `Add ${DENY_EXAMPLE}.`,

@@ -149,7 +149,9 @@ function lineOfNode(node: unknown, lines: LineCounter): number | undefined {
 }
 
 /**
- * CloudFormation rejects a template with a key twice in one mapping; YAML parsers silently keep the last. A merge
+ * A key twice in one mapping: CloudFormation does not reject such a template but deploys one of the values without a
+ * word (the last, as reported in aws/aws-cli#2404 and aws-cloudformation/cfn-language-discussion#96; its
+ * documentation does not say), so the checker cannot know which value to judge and refuses the file. A merge
  * key (`<<`) must merge a mapping, an alias of one or a list of them, as YAML 1.1 defines it; it may appear once.
  */
 function checkKeys(doc: Document.Parsed, lines: LineCounter): void {
@@ -169,7 +171,9 @@ function checkKeys(doc: Document.Parsed, lines: LineCounter): void {
         if (firstLine.has(key)) {
           const first = firstLine.get(key);
           throw new TemplateParseError(
-            `duplicate key ${JSON.stringify(key)}${line ? ` at line ${line}` : ''}${first ? ` (first at line ${first})` : ''}; CloudFormation rejects a mapping with the same key twice`,
+            `duplicate key ${JSON.stringify(key)}${line ? ` at line ${line}` : ''}${first ? ` (first at line ${first})` : ''}; CloudFormation does not reject `
+            + 'this but silently deploys one of the values (the last one, as its users report; its documentation does not say which), so the '
+            + 'template does not show what is deployed and it was not checked. Keep each key once in a mapping',
             line,
           );
         }

@@ -23,7 +23,7 @@ const BAD_INPUTS: Array<[string, string, string | Uint8Array, RegExp]> = [
   ['10,000-deep nesting', 'deep.json', `{"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": ${'{"Fn::If": ["C", '.repeat(10_000)}1${', 2]}'.repeat(10_000)}}}}`,
     new RegExp(`nested more than ${MAX_NESTING_DEPTH} levels deep \\(at line 1\\)`)],
   ['an unknown tag', 'tag.yaml', 'Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: !Concat [a, b]\n', /^unknown tag !Concat at line 5, column 17; expected a CloudFormation short form/],
-  ['duplicate keys', 'dup.json', '{"Resources": {"R": {"Type": "AWS::SNS::Topic"}, "R": {"Type": "AWS::SNS::Topic"}}}', /^duplicate key "R" at line 1 \(first at line 1\); CloudFormation rejects/],
+  ['duplicate keys', 'dup.json', '{"Resources": {"R": {"Type": "AWS::SNS::Topic"}, "R": {"Type": "AWS::SNS::Topic"}}}', /^duplicate key "R" at line 1 \(first at line 1\); CloudFormation does not reject this but silently deploys one of the values/],
   ['non-object Resources', 'list.yaml', 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  - Type: AWS::IAM::Role\n', /^Resources of the template is a list, expected an object of resources$/],
   ['a resource that is not an object', 'scalar-resource.yaml', 'Resources:\n  R: 42\n', /^resource R is a number, expected an object with a Type$/],
   ['a JSON syntax error', 'syntax.json', '{"Resources": {"R": {"Type": "AWS::IAM::Role"}', /^invalid YAML or JSON at line 1, column \d+: /],

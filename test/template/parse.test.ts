@@ -82,7 +82,7 @@ describe('bad input is a TemplateParseError with a message that says what was fo
     ['empty', '', /^it is empty; expected a CloudFormation template/],
     ['only whitespace', ' \n\t\n', /^it is empty/],
     ['only comments', '# nothing here\n', /^it holds no value/],
-    ['a duplicate JSON key', '{\n  "Resources": {},\n  "Resources": {}\n}', /duplicate key "Resources" at line 3 \(first at line 2\); CloudFormation rejects/],
+    ['a duplicate JSON key', '{\n  "Resources": {},\n  "Resources": {}\n}', /duplicate key "Resources" at line 3 \(first at line 2\); CloudFormation does not reject this but silently deploys one of the values .* Keep each key once in a mapping$/],
     ['a duplicate YAML key', 'Resources:\n  A: 1\n  A: 2\n', /duplicate key "A" at line 3 \(first at line 2\)/],
     ['an unknown tag', 'Resources:\n  R:\n    Type: !Foo x\n', /unknown tag !Foo at line 3, column 11; expected a CloudFormation short form/],
     ['an unknown tag on a sequence', 'A: !Bar [1]\n', /unknown tag !Bar at line 1/],
@@ -91,6 +91,15 @@ describe('bad input is a TemplateParseError with a message that says what was fo
     ['two documents', 'A: 1\n---\nB: 2\n', /a second YAML document starts at line 2; a template is a single JSON or YAML document/],
   ])('%s', (_name, text, message) => {
     expect(parseError(text).message).toMatch(message);
+  });
+
+  test('property: a duplicate key, whatever its name, is refused with what CloudFormation does with it', () => {
+    fc.assert(fc.property(fc.string({ minLength: 1, maxLength: 20 }), (key) => {
+      const text = `{"Resources": {"R": {"Type": "AWS::SNS::Topic"}}, ${JSON.stringify(key)}: 1, ${JSON.stringify(key)}: 2}`;
+      const e = parseError(text);
+      expect(e.message.startsWith(`duplicate key ${JSON.stringify(key)} at line 1`)).toBe(true);
+      expect(e.message).toMatch(/CloudFormation does not reject this but silently deploys one of the values/);
+    }));
   });
 
   test('the error carries the line', () => {

@@ -1,0 +1,68 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as fc from 'fast-check';
+import { cli, tempDir, writeFiles } from './helpers';
+import { formatText } from '../../src/cli/format-text';
+import { Report } from '../../src/cli/report';
+
+/** What a terminal acts on instead of showing: C0 and C1 controls, DEL, line separators, bidirectional controls. */
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+function roleWithSid(sid: string): string {
+  return JSON.stringify({
+    Resources: {
+      R: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [{ Sid: sid, Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: 'arn:aws:iam::111122223333:root' } }] } } },
+    },
+  });
+}
+
+describe('text output escapes control characters', () => {
+  test('a Sid holding a carriage return and ANSI escapes cannot rewrite the terminal', () => {
+    const dir = tempDir();
+    writeFiles(dir, { 't.json': roleWithSid('Vendor\r\u001b[2K\u001b[32mall good\u001b[0m') });
+    const { code, stdout } = cli(['check', 't.json'], { cwd: dir, isTTY: true });
+    expect(code).toBe(1);
+    expect(stdout).toContain('Vendor\\x0d\\x1b[2K\\x1b[32mall good\\x1b[0m');
+    // With colours on, the only escape sequences are the CLI's own colours.
+    expect(stdout.replace(/\u001b\[\d+m/g, '')).not.toMatch(CONTROL);
+  });
+
+  test('a newline in a file name does not split a finding line', () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'd/bad\nname.json': roleWithSid('S') });
+    const { code, stdout } = cli(['check', 'd'], { cwd: dir });
+    expect(code).toBe(1);
+    const lines = stdout.trimEnd().split('\n');
+    // XAT1 and XAT3, then the summary.
+    expect(lines).toHaveLength(3);
+    expect(lines[0].startsWith(`${path.join('d', 'bad\\x0aname.json')}: R: XAT1 error: `)).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'd', 'bad\nname.json'))).toBe(true);
+  });
+
+  test('right-to-left overrides (Trojan Source) are shown, not applied', () => {
+    const dir = tempDir();
+    writeFiles(dir, { 't.json': roleWithSid('A\u202eB') });
+    expect(cli(['check', 't.json'], { cwd: dir }).stdout).toContain('A\\u202eB');
+  });
+
+  test('property: whatever the file names, logical ids, messages and stacks hold, one line per finding and error, and no control character', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 30 });
+    const finding = fc.record({ file: text, resource: text, message: text, stack: fc.option(text, { nil: undefined }) })
+      .map((f) => ({ ...f, uri: 'x', rule: 'XAT1', level: 'error' as const, findingId: 'Statement0' }));
+    const error = fc.record({ file: text, message: text, resource: fc.option(text, { nil: undefined }), stack: fc.option(text, { nil: undefined }) })
+      .map((e) => ({ ...e, kind: 'input' as const }));
+    fc.assert(fc.property(fc.array(finding, { maxLength: 5 }), fc.array(error, { maxLength: 5 }), fc.boolean(), (findings, errors, colors) => {
+      const report: Report = {
+        findings,
+        errors,
+        acknowledged: [],
+        summary: { files: 1, skipped: 0, resources: 1, findings: findings.length, acknowledged: 0 },
+      };
+      const out = formatText(report, { colors, quiet: false });
+      const lines = out.split('\n');
+      expect(lines.pop()).toBe('');
+      expect(lines).toHaveLength(findings.length + errors.length + 1);
+      for (const line of lines) expect(line.replace(/\u001b\[\d+m/g, '')).not.toMatch(CONTROL);
+    }));
+  });
+});
