@@ -44,18 +44,37 @@ function reason(e: unknown): string {
   return `cannot be read (${e instanceof Error ? e.message : String(e)})`;
 }
 
-/** The manifest of a CDK cloud assembly in `dir`, or undefined when `dir` is not one. */
-function readAssemblyManifest(dir: string): { artifacts: Record<string, unknown> } | undefined {
+/** The file the CDK writes beside the manifest of every cloud assembly (`{"version": ...}`). */
+const ASSEMBLY_MARKER = 'cdk.out';
+
+type ManifestRead =
+  | { readonly kind: 'assembly'; readonly artifacts: Record<string, unknown> }
+  /** No manifest.json, or another tool's: the directory is searched like any other. */
+  | { readonly kind: 'none' }
+  /** A manifest.json that cannot be read, or one of a cloud assembly that is not as the CDK writes it. */
+  | { readonly kind: 'broken'; readonly problem: string };
+
+/** The manifest of a CDK cloud assembly in `dir`, if `dir` is one. */
+function readAssemblyManifest(dir: string): ManifestRead {
+  const file = path.join(dir, ASSEMBLY_MANIFEST);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? { kind: 'none' } : { kind: 'broken', problem: reason(e) };
+  }
   let manifest: unknown;
   try {
-    manifest = JSON.parse(fs.readFileSync(path.join(dir, ASSEMBLY_MANIFEST), 'utf8'));
-  } catch {
-    // No manifest, or another tool's manifest.json: the directory is searched like any other.
-    return undefined;
+    manifest = JSON.parse(text);
+  } catch (e) {
+    return { kind: 'broken', problem: `is not valid JSON (${e instanceof Error ? e.message : String(e)})` };
   }
-  return isObject(manifest) && typeof manifest.version === 'string' && isObject(manifest.artifacts)
-    ? { artifacts: manifest.artifacts }
-    : undefined;
+  if (isObject(manifest) && typeof manifest.version === 'string' && isObject(manifest.artifacts)) return { kind: 'assembly', artifacts: manifest.artifacts };
+  // Another tool's manifest.json (a browser extension's, a web app's) has neither `artifacts` nor the CDK's marker file.
+  if ((isObject(manifest) && 'artifacts' in manifest) || fs.existsSync(path.join(dir, ASSEMBLY_MARKER))) {
+    return { kind: 'broken', problem: 'is not a cloud assembly manifest as the CDK writes it (a "version" string and an "artifacts" object)' };
+  }
+  return { kind: 'none' };
 }
 
 /**
@@ -212,6 +231,20 @@ function templateMetadata(metadata: Record<string, unknown>, root: string | unde
   ]));
 }
 
+/** Why a symbolic link found in a directory cannot be followed. */
+function brokenLink(e: unknown, link: string): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  let target = '?';
+  try {
+    target = fs.readlinkSync(link);
+  } catch {
+    // The link vanished meanwhile; its target is unknown.
+  }
+  if (code === 'ELOOP') return `the symbolic link (to ${JSON.stringify(target)}) is part of a loop of links; expected a link to a template file`;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return `the symbolic link points to ${JSON.stringify(target)}, which does not exist; expected a link to a template file`;
+  return `the symbolic link (to ${JSON.stringify(target)}) ${reason(e)}; expected a link to a template file`;
+}
+
 /** `aws://123456789012/eu-west-1`; environment-agnostic stacks say `unknown-account`. */
 function environmentAccount(environment: unknown): string | undefined {
   return typeof environment === 'string' ? /^aws:\/\/(\d{12})\//.exec(environment)?.[1] : undefined;
@@ -224,6 +257,11 @@ class Discoverer {
   private readonly seenDirs = new Set<string>();
 
   public path(given: string, cwd: string): void {
+    if (given === '') {
+      // path.resolve() would make it the working directory, which the user did not name.
+      this.errors.push({ file: '""', absolutePath: cwd, message: 'the path is empty; expected a template file, a directory or a CDK cloud assembly (cdk.out)' });
+      return;
+    }
     const absolutePath = path.resolve(cwd, given);
     let stat: fs.Stats;
     try {
@@ -264,9 +302,18 @@ class Discoverer {
   private directory(display: string, dir: string): void {
     if (!this.firstVisit(dir)) return;
     const manifest = readAssemblyManifest(dir);
-    if (manifest) {
+    if (manifest.kind === 'assembly') {
       this.assembly(display, dir, manifest.artifacts);
       return;
+    }
+    if (manifest.kind === 'broken') {
+      // Searched as a plain directory, so its templates are still checked, without stack names or acknowledgments.
+      this.errors.push({
+        file: path.join(display, ASSEMBLY_MANIFEST),
+        absolutePath: path.join(dir, ASSEMBLY_MANIFEST),
+        message: `the file ${manifest.problem}, so the directory cannot be read as a CDK cloud assembly; it was searched as a plain directory `
+          + '(no stack names, no acknowledgments). Expected the manifest.json the CDK writes (run cdk synth again)',
+      });
     }
     let entries: fs.Dirent[];
     try {
@@ -281,20 +328,27 @@ class Discoverer {
       const child = path.join(dir, entry.name);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
+      const named = TEMPLATE_EXTENSIONS.includes(path.extname(entry.name).toLowerCase());
       if (entry.isSymbolicLink()) {
         try {
           const target = fs.statSync(child);
           isDir = target.isDirectory();
           isFile = target.isFile();
-        } catch {
-          continue; // a dangling link is not a template
+        } catch (e) {
+          // A link named like a template that leads nowhere is reported; one named otherwise is not a template.
+          if (named) this.errors.push({ file: childDisplay, absolutePath: child, message: brokenLink(e, child) });
+          continue;
         }
+      }
+      if (!isDir && !isFile && named) {
+        this.errors.push({ file: childDisplay, absolutePath: child, message: 'the path is not a regular file (a device, a pipe or a socket); expected a template file' });
+        continue;
       }
       if (isDir) {
         // Dependencies and tool state (.git, .venv, cdk.out of other tools...) are not the user's templates.
         if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
         this.directory(childDisplay, child);
-      } else if (isFile && TEMPLATE_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) {
+      } else if (isFile && named) {
         this.add({ file: childDisplay, absolutePath: child, explicit: false });
       }
     }
@@ -348,11 +402,12 @@ class Discoverer {
         // A Stage synthesizes into a nested assembly with its own manifest.
         const directoryName = properties.directoryName;
         const nested = typeof directoryName === 'string' ? readAssemblyManifest(path.resolve(dir, directoryName)) : undefined;
-        if (typeof directoryName !== 'string' || !nested) {
+        if (typeof directoryName !== 'string' || nested?.kind !== 'assembly') {
           this.errors.push({
             file: manifestFile,
             absolutePath: path.join(dir, ASSEMBLY_MANIFEST),
-            message: `nested cloud assembly ${id} (directory ${JSON.stringify(directoryName)}) has no readable ${ASSEMBLY_MANIFEST}; expected the directory the CDK wrote for it`,
+            message: `nested cloud assembly ${id} (directory ${JSON.stringify(directoryName)}) has no readable ${ASSEMBLY_MANIFEST}`
+              + `${nested?.kind === 'broken' ? ` (its ${ASSEMBLY_MANIFEST} ${nested.problem})` : ''}; expected the directory the CDK wrote for it`,
           });
           continue;
         }

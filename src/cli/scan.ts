@@ -10,7 +10,7 @@ import { CheckOptions, TemplateInput, check } from '../engine';
 import { isObject } from '../private/json';
 import {
   MAX_TEMPLATE_BYTES, ParsedTemplate, TemplateParseError, decodeTemplateText, describeNonTemplate, isCloudFormationTemplate,
-  looksLikeTemplate, parseTemplate, parseTemplateBody,
+  looksLikeTemplate, looksLikeTemplateBytes, parseTemplate, parseTemplateBody,
 } from '../template/parse';
 
 export interface ScanOptions {
@@ -36,6 +36,17 @@ function megabytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
+/** The first 64 KB of a file, enough to tell whether it looks like a template. */
+function readStart(file: string): Uint8Array {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    return buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Reads one file. Files found under a directory that are not templates are skipped; named ones are errors. */
 function load(target: TemplateTarget): Loaded {
   const notTemplate = (problem: string, line?: number): Loaded => (target.explicit ? { kind: 'error', message: problem, line } : { kind: 'skipped' });
@@ -46,7 +57,9 @@ function load(target: TemplateTarget): Loaded {
     if (!stat.isFile()) return { kind: 'error', message: 'the path is not a regular file; expected a template file, a directory or a CDK cloud assembly' };
     const size = stat.size;
     if (size > MAX_TEMPLATE_BYTES) {
-      return notTemplate(`the file is ${megabytes(size)}; files above ${megabytes(MAX_TEMPLATE_BYTES)} are not read (CloudFormation accepts templates of at most 1 MB)`);
+      const problem = `the file is ${megabytes(size)}; files above ${megabytes(MAX_TEMPLATE_BYTES)} are not read (CloudFormation accepts templates of at most 1 MB)`;
+      // Found under a directory, it is an error when its start looks like a template, and skipped otherwise.
+      return target.explicit || looksLikeTemplateBytes(readStart(target.absolutePath)) ? { kind: 'error', message: problem } : { kind: 'skipped' };
     }
     bytes = fs.readFileSync(target.absolutePath);
   } catch (e) {
@@ -57,7 +70,8 @@ function load(target: TemplateTarget): Loaded {
   try {
     text = decodeTemplateText(bytes);
   } catch (e) {
-    return notTemplate(message(e));
+    // A template saved in another encoding is an error even when found under a directory; other binary files are skipped.
+    return target.explicit || looksLikeTemplateBytes(bytes) ? { kind: 'error', message: message(e) } : { kind: 'skipped' };
   }
   let parsed: ParsedTemplate;
   try {

@@ -17,6 +17,12 @@ export const MAX_TEMPLATE_BYTES = 50 * 1024 * 1024;
 export const MAX_NESTING_DEPTH = 200;
 /** Bounds the expansion of YAML aliases (a "billion laughs" file expands a few lines into gigabytes). */
 export const MAX_ALIAS_COUNT = 100;
+/**
+ * Bounds the values (nodes) of one parse, and with them its time and memory: the parser needs a few hundred bytes per
+ * node, so a 10 MB list of five million zeros would take gigabytes. A template within CloudFormation's 1 MB limit
+ * has fewer characters, hence fewer nodes, than this.
+ */
+export const MAX_TEMPLATE_NODES = 1024 * 1024;
 
 /** A template that could not be read; the message says what was found and what is expected. */
 export class TemplateParseError extends Error {
@@ -184,7 +190,39 @@ function checkKeys(doc: Document.Parsed, lines: LineCounter): void {
   });
 }
 
+/**
+ * An upper bound of the values (nodes) `text` parses into, counted in one pass without allocating, before the parser
+ * builds anything: every JSON or YAML value after the first needs a separator or bracket (`,` `:` `[` `]` `{` `}`)
+ * or, in YAML block style, a `-` or a line break. A text that starts with `{` or `[` is JSON or YAML flow style, where
+ * line breaks and dashes separate nothing.
+ */
+export function nodeBound(text: string): number {
+  const flow = /^(\s|#[^\n]*\n)*[[{]/.test(text.slice(0, 4096));
+  let count = 1;
+  for (let i = 0; i < text.length; i++) {
+    switch (text.charCodeAt(i)) {
+      case 0x2c: case 0x3a: case 0x5b: case 0x5d: case 0x7b: case 0x7d:
+        count++;
+        break;
+      case 0x2d: case 0x0a:
+        if (!flow) count++;
+        break;
+      default:
+        break;
+    }
+  }
+  return count;
+}
+
 function compose(text: string): { doc: Document.Parsed; lines: LineCounter } {
+  const bound = nodeBound(text);
+  if (bound > MAX_TEMPLATE_NODES) {
+    throw new TemplateParseError(
+      `it could parse into as many as ${bound.toLocaleString('en-US')} values (counted from its separators and brackets), more than `
+      + `the ${MAX_TEMPLATE_NODES.toLocaleString('en-US')} that a template within CloudFormation's 1 MB limit can hold; `
+      + 'it was not read, to keep time and memory bounded. Expected a CloudFormation template of at most 1 MB',
+    );
+  }
   const lines = new LineCounter();
   const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
   checkNesting(tokens, lines);
@@ -317,6 +355,14 @@ export function isCloudFormationTemplate(value: unknown): boolean {
 export function describeNonTemplate(value: unknown): string {
   const kind = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object without a Resources mapping' : `a ${typeof value}`;
   return `the file is ${kind}, not a CloudFormation template; expected an object with a Resources mapping or AWSTemplateFormatVersion`;
+}
+
+/**
+ * Whether bytes that are not UTF-8 text were meant to be a template: read as UTF-8 (undecodable bytes replaced),
+ * UTF-16LE or UTF-16BE, they look like one.
+ */
+export function looksLikeTemplateBytes(bytes: Uint8Array): boolean {
+  return ['utf-8', 'utf-16le', 'utf-16be'].some((encoding) => looksLikeTemplate(new TextDecoder(encoding).decode(bytes)));
 }
 
 /**

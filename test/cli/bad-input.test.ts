@@ -26,6 +26,9 @@ const BAD_INPUTS: Array<[string, string, string | Uint8Array, RegExp]> = [
   ['duplicate keys', 'dup.json', '{"Resources": {"R": {"Type": "AWS::SNS::Topic"}, "R": {"Type": "AWS::SNS::Topic"}}}', /^duplicate key "R" at line 1 \(first at line 1\); CloudFormation does not reject this but silently deploys one of the values/],
   ['non-object Resources', 'list.yaml', 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  - Type: AWS::IAM::Role\n', /^Resources of the template is a list, expected an object of resources$/],
   ['a resource that is not an object', 'scalar-resource.yaml', 'Resources:\n  R: 42\n', /^resource R is a number, expected an object with a Type$/],
+  // Built here: 10 MB are not committed. Parsing it would take gigabytes; it is refused before the parser runs.
+  ['a list of five million zeros (10 MB)', 'zeros.json', `[${'0,'.repeat(4_999_999)}0]`,
+    /^it could parse into as many as 5,000,002 values \(counted from its separators and brackets\), more than the 1,048,576 that a template .* Expected a CloudFormation template of at most 1 MB$/],
   ['a JSON syntax error', 'syntax.json', '{"Resources": {"R": {"Type": "AWS::IAM::Role"}', /^invalid YAML or JSON at line 1, column \d+: /],
   ['not a template', 'config.json', '{"compilerOptions": {}}', /not a CloudFormation template; expected an object with a Resources mapping or AWSTemplateFormatVersion/],
 ];

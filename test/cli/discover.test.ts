@@ -72,14 +72,14 @@ describe('directories', () => {
     expect(report.summary).toMatchObject({ files: 1, findings: 2 });
   });
 
-  test('a directory symlink cycle ends', () => {
+  test('a directory symlink cycle ends; a dangling link named like a template is an error', () => {
     const dir = tempDir();
     writeFiles(dir, { 'd/t.json': UNSAFE });
     fs.symlinkSync(path.join(dir, 'd'), path.join(dir, 'd', 'loop'), 'dir');
     fs.symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'd', 'dangling.json'));
     const { report } = checkJson(['d'], { cwd: dir });
     expect(report.summary).toMatchObject({ files: 1, findings: 2 });
-    expect(report.errors).toEqual([]);
+    expect(report.errors).toEqual([{ file: path.join('d', 'dangling.json'), message: expect.stringMatching(/^the symbolic link points to .*nowhere", which does not exist/) }]);
   });
 
   test('a manifest.json of another tool does not make a directory a cloud assembly', () => {

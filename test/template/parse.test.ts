@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
+import * as YAML from 'yaml';
 import { check } from '../../src/engine';
 import { YamlOctal } from '../../src/private/yaml-octal';
 import {
-  MAX_ALIAS_COUNT, MAX_NESTING_DEPTH, TemplateParseError, decodeTemplateText, describeNonTemplate, isCloudFormationTemplate, looksLikeTemplate,
-  parseTemplate, parseTemplateBody,
+  MAX_ALIAS_COUNT, MAX_NESTING_DEPTH, MAX_TEMPLATE_NODES, TemplateParseError, decodeTemplateText, describeNonTemplate, isCloudFormationTemplate, looksLikeTemplate,
+  nodeBound, parseTemplate, parseTemplateBody,
 } from '../../src/template/parse';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -100,6 +101,18 @@ describe('bad input is a TemplateParseError with a message that says what was fo
       expect(e.message.startsWith(`duplicate key ${JSON.stringify(key)} at line 1`)).toBe(true);
       expect(e.message).toMatch(/CloudFormation does not reject this but silently deploys one of the values/);
     }));
+  });
+
+  test('property: nodeBound bounds the values a text parses into (JSON, YAML block and flow styles), so refusing by it never refuses a 1 MB template', () => {
+    const nodes = (v: unknown): number => (typeof v === 'object' && v !== null
+      ? 1 + Object.entries(v).reduce((n, [, c]) => n + (Array.isArray(v) ? 0 : 1) + nodes(c), 0)
+      : 1);
+    fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => {
+      expect(nodes(value)).toBeLessThanOrEqual(nodeBound(JSON.stringify(value)));
+      expect(nodes(value)).toBeLessThanOrEqual(nodeBound(YAML.stringify(value)));
+      expect(nodes(value)).toBeLessThanOrEqual(nodeBound(YAML.stringify(value, { collectionStyle: 'flow' })));
+    }));
+    expect(MAX_TEMPLATE_NODES).toBeGreaterThanOrEqual(1024 * 1024);
   });
 
   test('the error carries the line', () => {
