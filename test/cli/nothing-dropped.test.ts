@@ -126,8 +126,11 @@ describe('cloud assemblies', () => {
   test('beside the CDK marker file, a manifest without artifacts is broken; without it, it is another tool\'s', () => {
     const dir = tempDir();
     writeFiles(dir, {
-      'a/manifest.json': '{"version": "54.0.0"}', 'a/cdk.out': '{"version":"54.0.0"}', 'a/S.template.json': UNSAFE,
-      'b/manifest.json': '{"manifest_version": 3, "version": "1.0"}', 'b/S.template.json': UNSAFE,
+      'a/manifest.json': '{"version": "54.0.0"}',
+      'a/cdk.out': '{"version":"54.0.0"}',
+      'a/S.template.json': UNSAFE,
+      'b/manifest.json': '{"manifest_version": 3, "version": "1.0"}',
+      'b/S.template.json': UNSAFE,
     });
     const { report } = checkJson(['a', 'b'], { cwd: dir });
     expect(errors(report)).toEqual([[path.join('a', 'manifest.json'), expect.stringMatching(/is not a cloud assembly manifest/)]]);

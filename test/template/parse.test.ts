@@ -5,8 +5,8 @@ import * as YAML from 'yaml';
 import { check } from '../../src/engine';
 import { YamlOctal } from '../../src/private/yaml-octal';
 import {
-  MAX_ALIAS_COUNT, MAX_NESTING_DEPTH, MAX_TEMPLATE_NODES, TemplateParseError, decodeTemplateText, describeNonTemplate, isCloudFormationTemplate, looksLikeTemplate,
-  nodeBound, parseTemplate, parseTemplateBody,
+  MAX_ALIAS_COUNT, MAX_NESTING_DEPTH, MAX_TEMPLATE_NODES, TemplateParseError, decodeTemplateText, describeNonTemplate, isCloudFormationTemplate,
+  looksLikeTemplate, nodeBound, parseTemplate, parseTemplateBody,
 } from '../../src/template/parse';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
