@@ -1,11 +1,12 @@
 /**
  * Acknowledgements recorded in a CDK cloud assembly, so that checking cdk.out agrees with the rule pack at
  * synth time. `Validations.of(scope).acknowledge({ id, reason })` writes `aws:cdk:acknowledged-rules`
- * metadata on `scope`; as in the pack, `CrossAccountTrust-XAT3` covers every XAT3 finding of the resources
- * under `scope` and `CrossAccountTrust-XAT3[<finding id>]` one finding.
+ * metadata on `scope`, which reaches the assembly only for scopes inside a stack; the rule pack records those made
+ * on the App or a Stage in the metadata of the stacks below them. As in the pack, `CrossAccountTrust-XAT3` covers
+ * every XAT3 finding of the resources under `scope` and `CrossAccountTrust-XAT3[<finding id>]` one finding.
  */
 
-import { acknowledgingIds, unqualifiedId } from '../private/acknowledgement-ids';
+import { INHERITED_ACKNOWLEDGMENTS, acknowledgingIds, unqualifiedId } from '../private/acknowledgement-ids';
 import { isObject } from '../private/json';
 
 const ACKNOWLEDGED_RULES = 'aws:cdk:acknowledged-rules';
@@ -30,6 +31,12 @@ export function acknowledgementsFrom(metadata: Record<string, unknown>): Acknowl
         // Validations.acknowledge() stores ids with the prefix of the validation source that routes them.
         for (const [id, reason] of Object.entries(entry.data)) acknowledged.push({ path, id: unqualifiedId(id), reason: String(reason) });
       }
+      // Made on the App or a Stage above the stack, recorded on the stack by the rule pack.
+      if (entry.type === INHERITED_ACKNOWLEDGMENTS && isObject(entry.data) && typeof entry.data.path === 'string' && isObject(entry.data.acknowledged)) {
+        for (const [id, reason] of Object.entries(entry.data.acknowledged)) {
+          acknowledged.push({ path: `/${entry.data.path}`, id: unqualifiedId(id), reason: String(reason) });
+        }
+      }
     }
   }
   if (acknowledged.length === 0) return undefined;
@@ -38,6 +45,6 @@ export function acknowledgementsFrom(metadata: Record<string, unknown>): Acknowl
     const path = constructPath.get(resource.split('/')[0]);
     if (path === undefined) return undefined;
     const ids = acknowledgingIds(rule, findingId);
-    return acknowledged.find((a) => (path === a.path || path.startsWith(`${a.path}/`)) && ids.includes(a.id))?.reason;
+    return acknowledged.find((a) => (path === a.path || path.startsWith(a.path.endsWith('/') ? a.path : `${a.path}/`)) && ids.includes(a.id))?.reason;
   };
 }

@@ -1,11 +1,14 @@
 import {
-  CfnElement, CfnResource, Duration, PolicyValidationPluginReport, PolicyViolatingResource, PolicyViolation, Stack, Token, Validations,
+  Aspects, CfnElement, CfnResource, Duration, IAspect, PolicyValidationPluginReport, PolicyViolatingResource, PolicyViolation, Stack, Stage, Token,
+  Validations,
 } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { check, validateOptions } from '../engine';
 import { CheckOptions, Finding, TemplateError } from '../engine/types';
-import { PACK_NAME, acknowledgingIds, findingRuleName, unqualifiedId } from '../private/acknowledgement-ids';
+import {
+  INHERITED_ACKNOWLEDGMENTS, PACK_NAME, acknowledgingIds, findingRuleName, isPackAcknowledgment, unqualifiedId,
+} from '../private/acknowledgement-ids';
 import { STS_MAX_LENGTH } from '../private/sts';
 import { ALL_RULES } from '../rules';
 
@@ -58,12 +61,24 @@ export class CrossAccountTrustChecks extends NagPack {
   private errorsByNode = new Map<string, TemplateError[]>();
   /** The description of each (rule name, construct path) reported, so that every resource keeps its own message. */
   private descriptions = new Map<string, string>();
+  /** The App and Stages whose stacks get the acknowledgments above them recorded in their metadata. */
+  private readonly recordingStages = new Set<IConstruct>();
 
   constructor(scope?: IConstruct, props: CrossAccountTrustChecksProps = {}) {
     super(scope, props);
     this.packName = PACK_NAME;
     this.options = toOptions(props);
     this.verboseDescriptions = props.verbose ?? false;
+    if (scope !== undefined) {
+      // Aspects do not cross Stage boundaries (a Stage synthesizes its stacks with its own aspects, before the App's
+      // run), so the recorder goes on the App and on every Stage there is now.
+      const root = scope.node.root;
+      const recorder = new RecordAcknowledgmentsAbove();
+      for (const stage of root.node.findAll().filter((c) => c === root || Stage.isStage(c))) {
+        Aspects.of(stage).add(recorder);
+        this.recordingStages.add(stage);
+      }
+    }
   }
 
   /** Checks every stack under `scope` together, then reports the findings of each resource. */
@@ -96,7 +111,22 @@ export class CrossAccountTrustChecks extends NagPack {
         violatingResources: [{ constructPath: stacks.some((s) => s.node.path === e.source) ? e.source : scope.node.path, locations: [] }],
       });
     }
-    return { success: report.success && unplaced.length === 0, violations };
+    const success = report.success && unplaced.length === 0;
+    // A notice, not a failure: synth-time results are right, only a later check of the cloud assembly would differ.
+    for (const stack of stacks.filter((s) => !s.nested && !this.recordingStages.has(Stage.of(s) ?? s.node.root))) {
+      const above = acknowledgmentsAbove(stack);
+      if (above.length === 0) continue;
+      violations.push({
+        ruleName: `${PACK_NAME}-AcknowledgmentsNotRecorded`,
+        description: `Acknowledgments made on ${above.map((a) => (a.path === '' ? 'the App' : a.path)).join(', ')} apply to this stack here, but `
+          + 'aws-cdk-lib writes into the cloud assembly only the metadata of constructs inside stacks, so `cross-account-trust check` on '
+          + 'it would report those findings. Create the pack with the app, after the Stages (new CrossAccountTrustChecks(app)): it '
+          + 'records them in the metadata of every stack of the Stages that exist then. Or acknowledge on the stack or below it.',
+        severity: 'warning',
+        violatingResources: [{ constructPath: stack.node.path, locations: [] }],
+      });
+    }
+    return { success, violations };
   }
 
   protected checkResource(node: CfnResource): void {
@@ -170,6 +200,34 @@ function isAcknowledged(node: IConstruct, ids: readonly string[]): boolean {
     }
   }
   return false;
+}
+
+/** The acknowledgments of this pack made on the constructs above a stack (the App, Stages), by scope. */
+function acknowledgmentsAbove(stack: Stack): Array<{ readonly path: string; readonly acknowledged: Record<string, string> }> {
+  const out: Array<{ path: string; acknowledged: Record<string, string> }> = [];
+  for (const scope of stack.node.scopes.slice(0, -1)) {
+    const acknowledged: Record<string, string> = {};
+    for (const entry of scope.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || typeof entry.data !== 'object' || entry.data === null) continue;
+      for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
+        if (isPackAcknowledgment(id)) acknowledged[id] = String(reason);
+      }
+    }
+    if (Object.keys(acknowledged).length > 0) out.push({ path: scope.node.path, acknowledged });
+  }
+  return out;
+}
+
+/** Records in each stack's metadata the acknowledgments made above it, which the cloud assembly would not hold otherwise. */
+class RecordAcknowledgmentsAbove implements IAspect {
+  public visit(node: IConstruct): void {
+    // A nested stack's metadata goes into its parent's, whose record covers it.
+    if (!Stack.isStack(node) || node.nested) return;
+    for (const record of acknowledgmentsAbove(node)) {
+      const known = node.node.metadata.some((m) => m.type === INHERITED_ACKNOWLEDGMENTS && JSON.stringify(m.data) === JSON.stringify(record));
+      if (!known) node.node.addMetadata(INHERITED_ACKNOWLEDGMENTS, record);
+    }
+  }
 }
 
 /** The stacks to check together: every stack under `scope`, or the stack that holds it. */

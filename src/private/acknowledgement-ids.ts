@@ -25,3 +25,15 @@ export function acknowledgingIds(ruleId: string, findingId: string): readonly st
 export function unqualifiedId(recorded: string): string {
   return recorded.replace(/^annotation::/i, '').replace(new RegExp(`^${PACK_NAME}::`), '');
 }
+
+/**
+ * Stack metadata that records the acknowledgments made on the App or a Stage above the stack. aws-cdk-lib writes into
+ * a cloud assembly only the metadata of constructs inside stacks, so without it `cross-account-trust check cdk.out`
+ * could not see them. Data: `{ path: <construct path of the acknowledging scope>, acknowledged: { <id>: <reason> } }`.
+ */
+export const INHERITED_ACKNOWLEDGMENTS = 'cdk-cross-account-trust:inherited-acknowledgments';
+
+/** Whether a recorded acknowledgment id is one of this pack's. */
+export function isPackAcknowledgment(recorded: string): boolean {
+  return unqualifiedId(recorded).startsWith(`${PACK_NAME}-`);
+}
