@@ -8,6 +8,7 @@ import { POLICY_BEARING_TYPES, PolicyBearingType, SAM_POLICY_TEMPLATES } from '.
 import { ClassifiedPrincipal, Scope, classifyPrincipal, principalScope } from './principals';
 import { BuiltModel, ModelError, Path, ResourceModel, ResourceVariant, TemplateModel, resourcePath } from './template';
 import { ParamInfo, RValue, SymStr, displaySym, getKey, leafParts, literalText, stringList } from './values';
+import { listText } from '../private/text';
 
 export const ASSUME_ROLE = 'sts:AssumeRole';
 export const EXTERNAL_ID_KEY = 'sts:ExternalId';
@@ -97,7 +98,7 @@ function classifyTrust(stmt: NStatement, path: Path, tm: TemplateModel, options:
   if (p.problems.length > 0) {
     principals.push({
       index: -1,
-      principal: { kind: 'unresolved', display: '?', exactRole: false, reason: p.problems.join('; ') },
+      principal: { kind: 'unresolved', display: '?', exactRole: false, reason: listText(p.problems, '; ') },
       scope: 'third',
       label: 'PrincipalUnresolved',
       entry: -2,
@@ -220,7 +221,7 @@ function samPolicyDocs(
     const template = item.t === 'obj' && item.entries.length === 1 ? item.entries[0][0] : undefined;
     if (template !== undefined && SAM_POLICY_TEMPLATES.includes(template)) return;
     const found = template !== undefined ? `the SAM policy template ${template}, which this version does not know`
-      : item.t === 'obj' ? `an object with neither Statement nor a single policy template name (keys ${item.entries.map(([k]) => k).join(', ') || 'none'})`
+      : item.t === 'obj' ? `an object with neither Statement nor a single policy template name (keys ${listText(item.entries.map(([k]) => k)) || 'none'})`
         : item.t === 'unknown' ? `a value that could not be resolved (${item.reason})` : `a ${item.t === 'num' ? 'number' : item.t === 'bool' ? 'boolean' : item.t}`;
     const where = describeAssignment(variant.assignment);
     errors.push({

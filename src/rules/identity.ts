@@ -7,6 +7,7 @@ import { patternConfinedToStsCharset, wildcardIn } from '../engine/principals';
 import { resourceValue } from '../engine/resources';
 import { TemplateModel } from '../engine/template';
 import { Part, SymStr, displaySym, literalText } from '../engine/values';
+import { listText } from '../private/text';
 
 export interface AssumeTarget {
   readonly display: string;
@@ -134,11 +135,11 @@ export function assumeGrants(app: AppModel): AssumeGrant[] {
       if (statement.effect === 'Deny' || coversAction(statement, ASSUME_ROLE) === 'no') continue;
       let targets: AssumeTarget[];
       if (statement.notResource) {
-        targets = [{ display: `NotResource ${statement.resources.map(displaySym).join(', ')}`, anyName: true, anyAccount: true }];
+        targets = [{ display: `NotResource ${listText(statement.resources.map(displaySym))}`, anyName: true, anyAccount: true }];
       } else {
         targets = statement.resources.map((r) => assumeTarget(r, doc.resource.template));
         if (statement.resourceProblems.length > 0) {
-          targets.push({ display: '?', anyName: false, anyAccount: false, unresolved: statement.resourceProblems.join('; ') });
+          targets.push({ display: '?', anyName: false, anyAccount: false, unresolved: listText(statement.resourceProblems, '; ') });
         }
       }
       out.push({ doc, statement, targets });

@@ -21,7 +21,7 @@ export function weakness(c: NCondition): string {
     case 'StringLike': {
       const patterns = c.values.filter((v) => isWildcardPattern(c, v)).map(displaySym);
       if (patterns.some((p) => /^[*?]*\*[*?]*$/.test(p))) return `${c.operator} "*" matches every ExternalId, so any request passes`;
-      if (patterns.length > 0) return `${c.operator} accepts any value matching ${patterns.map((p) => JSON.stringify(p)).join(', ')}`;
+      if (patterns.length > 0) return `${c.operator} accepts any value matching ${listText(patterns.map((p) => JSON.stringify(p)))}`;
       return `${c.operator} accepts any value matching its wildcards`;
     }
     case 'StringNotEquals':

@@ -1,4 +1,4 @@
-import { clipText, roleArnExample } from './helpers';
+import { clipText, listText, roleArnExample } from './helpers';
 import { TrustStatement } from '../engine/analysis';
 import { conditionsOn, interpretsWildcards, isPlain } from '../engine/policy';
 import { ClassifiedPrincipal, classifyPrincipal, wildcardIn } from '../engine/principals';
@@ -25,7 +25,7 @@ export function principalArnNarrowing(t: TrustStatement, tm: TemplateModel): { n
       return p.kind === 'role' && p.exactRole ? [] : [`${displaySym(s)} is not exactly one role ARN`];
     });
     if (problems.length === 0) return { narrowed: true };
-    why ??= `its ${c.operator} condition on aws:PrincipalArn does not narrow it to one role (${problems.join('; ')})`;
+    why ??= `its ${c.operator} condition on aws:PrincipalArn does not narrow it to one role (${listText(problems, '; ')})`;
   }
   return { narrowed: false, why };
 }

@@ -11,7 +11,7 @@ function sharingKey(u: ExternalIdUsage): { key: string; what: string; deployTime
   const parts = value.parts;
   // A deterministic function of the same inputs (Fn::Base64 of one parameter) gives the same value.
   if (leafParts(value).some(({ part: p }) => p.kind !== 'lit' && p.kind !== 'param')) return undefined;
-  const paramNames = params.map((p) => p.name).join(', ');
+  const paramNames = listText(params.map((p) => p.name));
   if (params.every((p) => p.default !== undefined)) {
     const withDefaults = substitute(value, (name) => params.find((x) => x.name === name)?.default ?? '');
     const text = literalText(withDefaults);
