@@ -26,6 +26,16 @@ const TEMPLATE_SCOPE: readonly string[] = [
     + ' stacks included) is checked too, reported with the parent\'s stack name and the NestedStack\'s construct path (`nestedStack`), in'
     + ' the parent\'s account; a nested template that no stack lists is checked on its own. Outside a cloud assembly, the `TemplateURL` of'
     + ' an `AWS::CloudFormation::Stack` is not followed: check the nested template file itself.',
+  'Transforms: what is checked is the template as written, before CloudFormation runs its transforms. `Fn::ForEach` loops'
+    + ' (`AWS::LanguageExtensions`, in Resources, Conditions, Outputs and resource properties, nested loops too) are expanded as CloudFormation'
+    + ' expands them: `${Identifier}` in keys and strings becomes the item, `&{Identifier}` the item without its non-alphanumeric characters,'
+    + ' `{"Ref": "Identifier"}` the item. A Collection must be a list of literal values or a Ref to a list parameter with a Default (then a'
+    + ' notice says the loop was checked with that Default); any other loop is an error that names it and fails the run. SAM'
+    + ' (`AWS::Serverless-2016-10-31`) is read as described under Resource types; a SAM resource whose roles are not read'
+    + ' (`AWS::Serverless::Application`, unknown types) gets a notice. Any other transform or macro in `Transform`, and every `Fn::Transform`'
+    + ' (`AWS::Include` snippets, snippet macros), gets a notice that the deployed template may differ from what was checked. Notices are'
+    + ' listed in the report (text, JSON `notices`, SARIF note-level tool notifications; the metadata of the rule pack\'s report) and do not'
+    + ' fail a run.',
 ];
 
 /** Which resource types are read, where their policies are, and what is not read and why. */

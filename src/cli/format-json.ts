@@ -17,7 +17,7 @@ function finding(f: ReportFinding) {
 /**
  * The stable JSON shape documented in the README: `version`, `findings` (file, resource, rule, level, message),
  * `errors` (file, message) and `summary` (files, skipped, resources, findings). The rest is extra: `findingId`,
- * `line`, `stack` and `nestedStack` of findings, `resource` of errors, the `acknowledged` findings of a cloud assembly and their count.
+ * `line`, `stack` and `nestedStack` of findings, `resource` of errors, the `acknowledged` findings of a cloud assembly and their count, and `notices` when there are any (what the check could not see of the deployed template).
  */
 export function formatJson(report: Report, version: string): string {
   const output = {
@@ -31,6 +31,17 @@ export function formatJson(report: Report, version: string): string {
       ...(e.stack !== undefined ? { stack: e.stack } : {}),
       ...(e.nestedStack !== undefined ? { nestedStack: e.nestedStack } : {}),
     })),
+    // Only when there are any, so that the documented shape of a run without them stays as it was.
+    ...(report.notices.length > 0 ? {
+      notices: report.notices.map((n) => ({
+        file: n.file,
+        message: n.message,
+        ...(n.resource !== undefined ? { resource: n.resource } : {}),
+        ...(n.line !== undefined ? { line: n.line } : {}),
+        ...(n.stack !== undefined ? { stack: n.stack } : {}),
+        ...(n.nestedStack !== undefined ? { nestedStack: n.nestedStack } : {}),
+      })),
+    } : {}),
     summary: {
       files: report.summary.files,
       skipped: report.summary.skipped,

@@ -21,6 +21,7 @@ function summaryLine(report: Report): string {
   ];
   if (report.acknowledged.length > 0) parts.push(`${plural(report.acknowledged.length, 'acknowledged finding')} not shown`);
   if (report.errors.length > 0) parts.push(`${plural(report.errors.length, 'input')} could not be checked`);
+  if (report.notices.length > 0) parts.push(plural(report.notices.length, 'notice'));
   if (skipped > 0) parts.push(`${plural(skipped, 'file')} skipped (${skipped === 1 ? 'not a CloudFormation template' : 'not CloudFormation templates'})`);
   return `Checked ${plural(files, 'template')} (${plural(resources, 'resource')}): ${parts.join('; ')}.`;
 }
@@ -51,6 +52,7 @@ export function formatText(report: Report, options: TextOptions): string {
     ...report.findings.map((f) => `${x(f.file)}: ${x(f.resource)}: ${paint(ANSI.bold, f.rule)} ${paint(f.level === 'error' ? ANSI.red : ANSI.yellow, f.level)}: `
       + `${x(f.message)}${stack(f)}`),
     ...report.errors.map((e) => `${x(e.file)}: ${e.resource !== undefined ? `${x(e.resource)}: ` : ''}${paint(ANSI.red, 'could not be checked')}: ${x(e.message)}${stack(e)}`),
+    ...report.notices.map((n) => `${x(n.file)}: ${n.resource !== undefined ? `${x(n.resource)}: ` : ''}${paint(ANSI.dim, 'notice')}: ${x(n.message)}${stack(n)}`),
   ];
   if (!options.quiet) lines.push(paint(ANSI.dim, summaryLine(report)));
   return lines.map((l) => `${l}\n`).join('');

@@ -38,6 +38,20 @@ export interface ReportError {
   readonly kind: 'input' | 'check';
 }
 
+/**
+ * What the check cannot see of the template CloudFormation deploys (a macro's output, an AWS::Include snippet) or how
+ * it read a construct (a loop over a parameter's Default). Notices do not fail a run.
+ */
+export interface ReportNotice {
+  readonly file: string;
+  readonly uri?: string;
+  readonly stack?: string;
+  readonly nestedStack?: string;
+  readonly resource?: string;
+  readonly message: string;
+  readonly line?: number;
+}
+
 export interface ReportSummary {
   /** Templates read (those that failed to parse included). */
   readonly files: number;
@@ -53,5 +67,6 @@ export interface Report {
   readonly findings: ReportFinding[];
   readonly acknowledged: AcknowledgedFinding[];
   readonly errors: ReportError[];
+  readonly notices: ReportNotice[];
   readonly summary: ReportSummary;
 }

@@ -140,23 +140,26 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
     if (reason === undefined) findings.push(finding);
     else acknowledged.push({ ...finding, reason });
   }
-  for (const e of result.errors) {
+  const placed = (e: { source: string; resource?: string; message: string; path?: ReadonlyArray<string | number> }) => {
     const t = templates.get(e.source);
     // An inner resource of a StackSet is located at its StackSet, the outermost part of its id.
-    const line = t && e.resource && options.withLines ? t.parsed.lineOf(['Resources', e.resource.split('/')[0]]) : undefined;
-    errors.push({
+    const at = e.path ?? (e.resource ? ['Resources', e.resource.split('/')[0]] : undefined);
+    const line = t && at && options.withLines ? t.parsed.lineOf(at) : undefined;
+    return {
       // The engine's own problems ('(rules)', '(engine)') are about no file.
       ...(t ? where(t.target) : { file: e.source }),
       ...(e.resource ? { resource: e.resource } : {}),
       message: e.message,
       ...(line ? { line } : {}),
-      kind: 'check',
-    });
-  }
+    };
+  };
+  for (const e of result.errors) errors.push({ ...placed(e), kind: 'check' });
+  const notices = result.notices.map(placed);
   return {
     findings,
     acknowledged,
     errors,
+    notices,
     summary: { files, skipped, resources: result.resources, findings: findings.length, acknowledged: acknowledged.length },
   };
 }

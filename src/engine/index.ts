@@ -5,8 +5,8 @@
 import { ALL_RULES } from '../rules';
 import { AppModel, EffectiveOptions, analyse, describeAssignment } from './analysis';
 import { Rule, RuleFinding } from './rule';
-import { BuiltModel, ExportRegistry, ResourceModel, addTemplate } from './template';
-import { CheckOptions, CheckResult, Finding, TemplateError, TemplateInput } from './types';
+import { BuiltModel, ExportRegistry, ModelError, ResourceModel, addTemplate } from './template';
+import { CheckOptions, CheckResult, Finding, TemplateError, TemplateInput, TemplateNotice } from './types';
 
 export * from './types';
 export type { Rule, RuleFinding } from './rule';
@@ -141,9 +141,9 @@ export function check(inputs: readonly TemplateInput[], options: CheckOptions = 
   const errors: TemplateError[] = [];
   const optionProblems = validateOptions(options);
   if (optionProblems.length > 0) {
-    return { findings: [], errors: optionProblems.map((m) => ({ source: '(options)', message: m })), resources: 0 };
+    return { findings: [], errors: optionProblems.map((m) => ({ source: '(options)', message: m })), notices: [], resources: 0 };
   }
-  const model: BuiltModel = { templates: [], resources: [], errors: [], resourceCount: 0 };
+  const model: BuiltModel = { templates: [], resources: [], errors: [], notices: [], resourceCount: 0 };
   const parseTemplateBody = options.parseTemplateBody ?? ((text: string) => JSON.parse(text));
   const list = Array.isArray(inputs) ? inputs : [];
   const sourceOf = (input: TemplateInput) => (typeof input?.source === 'string' ? input.source : String(input?.source));
@@ -171,11 +171,18 @@ export function check(inputs: readonly TemplateInput[], options: CheckOptions = 
     model.errors.push({ source: '(engine)', message: `the templates could not be analysed: ${message(e)}` });
   }
   // After analysis, which reports what it could not read (a SAM policy it does not know) with the model's errors.
-  errors.push(...model.errors.map((e) => ({ source: e.source, message: e.message, ...(e.resource ? { resource: e.resource } : {}) })));
-  if (app === undefined) return { findings: [], errors, resources: model.resourceCount };
+  const located = (e: ModelError) => ({
+    source: e.source,
+    message: e.message,
+    ...(e.resource ? { resource: e.resource } : {}),
+    ...(e.path ? { path: [...e.path] } : {}),
+  });
+  errors.push(...model.errors.map(located));
+  const notices: TemplateNotice[] = model.notices.map(located);
+  if (app === undefined) return { findings: [], errors, notices, resources: model.resourceCount };
   const findings = ALL_RULES.flatMap((rule) => runRule(rule, app, errors));
   const order = new Map(ALL_RULES.map((r, i) => [r.id, i]));
   findings.sort((a, b) => a.source.localeCompare(b.source) || a.resource.localeCompare(b.resource)
     || order.get(a.ruleId)! - order.get(b.ruleId)! || a.findingId.localeCompare(b.findingId));
-  return { findings, errors, resources: model.resourceCount };
+  return { findings, errors, notices, resources: model.resourceCount };
 }

@@ -4,6 +4,7 @@
  * strings are parsed here and their resources join the model with a `<StackSet>/<Inner>` id.
  */
 import { POLICY_BEARING_TYPES } from './policy-types';
+import { SNIPPET_TRANSFORM, applyTransforms } from './transforms';
 import {
   MAX_ENUMERATED_CONDITIONS, ParamInfo, RValue, Resolver, ResolveScope, asStrings, conditionNames, displaySym, getKey, importedValue, literalText,
   uniqueAlts, unknownStr,
@@ -63,12 +64,14 @@ export interface ModelError {
   readonly source: string;
   readonly resource?: string;
   readonly message: string;
+  readonly path?: Path;
 }
 
 export interface BuiltModel {
   readonly templates: TemplateModel[];
   readonly resources: ResourceModel[];
   readonly errors: ModelError[];
+  readonly notices: ModelError[];
   resourceCount: number;
 }
 
@@ -230,8 +233,20 @@ export function addTemplate(
   options: BuildOptions,
   nesting: { bodyPath?: Path; idPrefix: string; depth: number } = { idPrefix: '', depth: 0 },
 ): void {
-  const { source, template } = input;
+  const { source } = input;
   const where = nesting.depth === 0 ? 'the template' : `the TemplateBody of StackSet ${nesting.idPrefix.slice(0, -1)}`;
+  const transformed = applyTransforms(input.template);
+  const template = transformed.template;
+  for (const [list, problems] of [[model.errors, transformed.errors], [model.notices, transformed.notices]] as const) {
+    for (const p of problems) {
+      list.push({
+        source,
+        ...(nesting.depth ? { resource: nesting.idPrefix.slice(0, -1) } : {}),
+        message: nesting.depth ? `in ${where}: ${p.message}` : p.message,
+        path: nesting.bodyPath ?? p.path,
+      });
+    }
+  }
   if (!isObject(template)) {
     model.errors.push({ source, resource: nesting.depth ? nesting.idPrefix.slice(0, -1) : undefined, message: `${where} is ${describeType(template)}, expected an object with a Resources section` });
     return;
@@ -286,6 +301,8 @@ export function addTemplate(
   }
 
   for (const [logicalId, r] of Object.entries(resourcesRaw)) {
+    // An AWS::Include or snippet macro in the section: a notice says that what it adds is not checked.
+    if (logicalId === SNIPPET_TRANSFORM) continue;
     model.resourceCount++;
     const id = nesting.idPrefix + logicalId;
     if (!isObject(r) || typeof r.Type !== 'string') {

@@ -65,11 +65,25 @@ export interface TemplateError {
   readonly message: string;
   /** The resource the error is about (a StackSet whose body could not be parsed), when there is one. */
   readonly resource?: string;
+  /** Where in the template, when the error is about a part of it other than a resource (an `Fn::ForEach` loop). */
+  readonly path?: ReadonlyArray<string | number>;
+}
+
+/**
+ * What the check cannot see of the template CloudFormation deploys (a macro's output, an `AWS::Include` snippet), or
+ * how it read a construct: reported beside the findings, without failing a run.
+ */
+export interface TemplateNotice {
+  readonly source: string;
+  readonly message: string;
+  readonly resource?: string;
+  readonly path?: ReadonlyArray<string | number>;
 }
 
 export interface CheckResult {
   readonly findings: Finding[];
   readonly errors: TemplateError[];
+  readonly notices: TemplateNotice[];
   /** Number of resources looked at, StackSet inner resources included. */
   readonly resources: number;
 }

@@ -126,7 +126,9 @@ export class CrossAccountTrustChecks extends NagPack {
         violatingResources: [{ constructPath: stack.node.path, locations: [] }],
       });
     }
-    return { success, violations };
+    // Notices (a stack's macro whose output was not checked) concern no one resource: they go in the report's metadata.
+    const notices = Object.fromEntries(result.notices.map((n, i) => [`notice ${i + 1}`, `${n.source}${n.resource ? ` ${n.resource}` : ''}: ${n.message}`]));
+    return { success, violations, ...(result.notices.length > 0 ? { metadata: notices } : {}) };
   }
 
   protected checkResource(node: CfnResource): void {
@@ -240,13 +242,16 @@ function stacksUnder(scope: IConstruct): Stack[] {
 
 /** The stack's template as synthesis writes it: every CfnElement of the stack (not of nested stacks), resolved and merged. */
 function stackTemplate(stack: Stack): Record<string, unknown> {
-  const template: Record<string, Record<string, unknown>> = {};
+  const template: Record<string, unknown> = {};
+  // Transforms are template options, not elements: without them a macro's stack would pass without its notice.
+  const transforms = stack.templateOptions.transforms ?? [];
+  if (transforms.length > 0) template.Transform = transforms.length === 1 ? transforms[0] : [...transforms];
   const visit = (c: IConstruct): void => {
     if (CfnElement.isCfnElement(c)) {
       // Through JSON, as synthesis writes it: unset properties resolve to undefined and vanish there.
       const fragment = JSON.parse(JSON.stringify(stack.resolve((c as unknown as { _toCloudFormation(): object })._toCloudFormation()) ?? {}));
       for (const [section, entries] of Object.entries(fragment as Record<string, unknown>)) {
-        template[section] = { ...(template[section] ?? {}), ...(entries as Record<string, unknown>) };
+        template[section] = { ...(template[section] as Record<string, unknown> | undefined ?? {}), ...(entries as Record<string, unknown>) };
       }
     }
     for (const child of c.node.children) {

@@ -45,23 +45,25 @@ describe('text output escapes control characters', () => {
     expect(cli(['check', 't.json'], { cwd: dir }).stdout).toContain('A\\u202eB');
   });
 
-  test('property: whatever the file names, logical ids, messages and stacks hold, one line per finding and error, and no control character', () => {
+  test('property: whatever the file names, logical ids, messages and stacks hold, one line per finding, error and notice, and no control character', () => {
     const text = fc.string({ unit: 'binary', maxLength: 30 });
     const finding = fc.record({ file: text, resource: text, message: text, stack: fc.option(text, { nil: undefined }) })
       .map((f) => ({ ...f, uri: 'x', rule: 'XAT1', level: 'error' as const, findingId: 'Statement0' }));
     const error = fc.record({ file: text, message: text, resource: fc.option(text, { nil: undefined }), stack: fc.option(text, { nil: undefined }) })
       .map((e) => ({ ...e, kind: 'input' as const }));
-    fc.assert(fc.property(fc.array(finding, { maxLength: 5 }), fc.array(error, { maxLength: 5 }), fc.boolean(), (findings, errors, colors) => {
+    const notice = fc.record({ file: text, message: text, resource: fc.option(text, { nil: undefined }), stack: fc.option(text, { nil: undefined }) });
+    fc.assert(fc.property(fc.array(finding, { maxLength: 5 }), fc.array(error, { maxLength: 5 }), fc.array(notice, { maxLength: 3 }), fc.boolean(), (findings, errors, notices, colors) => {
       const report: Report = {
         findings,
         errors,
+        notices,
         acknowledged: [],
         summary: { files: 1, skipped: 0, resources: 1, findings: findings.length, acknowledged: 0 },
       };
       const out = formatText(report, { colors, quiet: false });
       const lines = out.split('\n');
       expect(lines.pop()).toBe('');
-      expect(lines).toHaveLength(findings.length + errors.length + 1);
+      expect(lines).toHaveLength(findings.length + errors.length + notices.length + 1);
       for (const line of lines) expect(line.replace(/\u001b\[\d+m/g, '')).not.toMatch(CONTROL);
     }));
   });
