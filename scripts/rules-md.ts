@@ -25,7 +25,7 @@ const TEMPLATE_SCOPE: readonly string[] = [
     + ' acknowledgments. The template of each `NestedStack` (a file asset `*.nested.template.json` of its parent, nested stacks of nested'
     + ' stacks included) is checked too, reported with the parent\'s stack name and the NestedStack\'s construct path (`nestedStack`), in'
     + ' the parent\'s account; a nested template that no stack lists is checked on its own. Outside a cloud assembly, the `TemplateURL` of'
-    + ' an `AWS::CloudFormation::Stack` is not followed: check the nested template file itself.',
+    + ' an `AWS::CloudFormation::Stack` is not followed: a notice says so; check the nested template file itself.',
   'Transforms: what is checked is the template as written, before CloudFormation runs its transforms. `Fn::ForEach` loops'
     + ' (`AWS::LanguageExtensions`, in Resources, Conditions, Outputs and resource properties, nested loops too) are expanded as CloudFormation'
     + ' expands them: `${Identifier}` in keys and strings becomes the item, `&{Identifier}` the item without its non-alphanumeric characters,'

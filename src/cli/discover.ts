@@ -22,6 +22,8 @@ export interface TemplateTarget {
   readonly nestedStack?: string;
   /** The account of the stack's environment in a cloud assembly, when it is a literal account. */
   readonly account?: string;
+  /** Logical ids of the template's nested stack resources whose templates are checked as targets of their own. */
+  readonly checkedNestedStacks?: readonly string[];
   /** Findings acknowledged in the CDK app, for a stack of a cloud assembly. */
   readonly acknowledgements?: AcknowledgementLookup;
 }
@@ -110,6 +112,8 @@ interface NestedTemplate {
   readonly file: string;
   /** Construct path of the NestedStack, with a leading `/` as in the metadata. */
   readonly constructPath?: string;
+  /** The template holding its `AWS::CloudFormation::Stack` resource, and that resource's logical id. */
+  readonly parent?: { readonly file: string; readonly logicalId: string };
 }
 
 function readJson(file: string): unknown {
@@ -211,7 +215,7 @@ function nestedTemplates(
         ? [`/${resourceMetadata['aws:cdk:path']}`]
         : (paths.get(logicalId) ?? []).filter((p) => nestedStackPath(p) !== undefined && owningNestedStack(p, nestedRoots) === root);
       const constructPath = candidates.length === 1 ? nestedStackPath(candidates[0]) : undefined;
-      found.push({ file: asset.file, constructPath });
+      found.push({ file: asset.file, constructPath, parent: { file, logicalId } });
       queue.push({ file: asset.file, root: constructPath, depth: depth + 1 });
     }
   }
@@ -375,12 +379,14 @@ class Discoverer {
         // The construct paths of the stack's NestedStacks: CDK names the resource of NestedStack `a/b` `a/b.NestedStack/b.NestedStackResource`.
         const nestedRoots = [...logicalIdPaths(metadata).values()].flat().flatMap((p) => nestedStackPath(p) ?? []);
         const nested = nestedTemplates(dir, templateFile, nestedTemplateAssets(dir, artifacts, artifact, metadata), metadata, nestedRoots);
+        const checkedIn = (file: string) => nested.flatMap((n) => (n.parent?.file === file ? [n.parent.logicalId] : []));
         this.add({
           file: path.join(display, templateFile),
           absolutePath: path.resolve(dir, templateFile),
           explicit: true,
           stack,
           account,
+          checkedNestedStacks: checkedIn(templateFile),
           acknowledgements: acknowledgementsFrom(templateMetadata(metadata, undefined, nestedRoots)),
         });
         // A NestedStack's template is a file asset of its parent, deployed to the parent's account.
@@ -392,6 +398,7 @@ class Discoverer {
             stack,
             ...(n.constructPath !== undefined ? { nestedStack: n.constructPath.slice(1) } : {}),
             account,
+            checkedNestedStacks: checkedIn(n.file),
             // Without its construct path, no finding of the template can be placed, so none is acknowledged.
             acknowledgements: n.constructPath === undefined
               ? undefined

@@ -154,7 +154,10 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
     };
   };
   for (const e of result.errors) errors.push({ ...placed(e), kind: 'check' });
-  const notices = result.notices.map(placed);
+  // The notice that a nested stack's template is another file is moot where discovery found that file and checked it.
+  const notices = result.notices
+    .filter((n) => !(n.resource !== undefined && templates.get(n.source)?.target.checkedNestedStacks?.includes(n.resource)))
+    .map(placed);
   return {
     findings,
     acknowledged,

@@ -16,6 +16,7 @@ import { YamlOctal } from '../private/yaml-octal';
 /** Resource types whose properties the rules read; the others are only counted. */
 export const ANALYSED_TYPES: ReadonlySet<string> = new Set(Object.keys(POLICY_BEARING_TYPES));
 export const STACKSET_TYPE = 'AWS::CloudFormation::StackSet';
+export const NESTED_STACK_TYPE = 'AWS::CloudFormation::Stack';
 
 export { MAX_ENUMERATED_CONDITIONS } from './values';
 const MAX_STACKSET_NESTING = 3;
@@ -310,6 +311,7 @@ export function addTemplate(
       continue;
     }
     const type = r.Type;
+    if (type === NESTED_STACK_TYPE) model.notices.push(nestedStackNotice(source, id, r, nesting.bodyPath ?? ['Resources', logicalId]));
     if (!ANALYSED_TYPES.has(type) && type !== STACKSET_TYPE) continue;
     const properties = r.Properties ?? {};
     const undecided = [...conditionNames(properties, { steps: 100_000 })].filter((c) => statics.get(c) === undefined);
@@ -339,6 +341,21 @@ export function addTemplate(
       model.resources.push(resource);
     }
   }
+}
+
+/**
+ * A nested stack's template is another file: its roles are checked only when that file is checked too (the CLI does
+ * so for the NestedStacks of a cloud assembly, and the rule pack checks NestedStacks itself; both drop this notice).
+ */
+function nestedStackNotice(source: string, id: string, r: Record<string, unknown>, path: Path): ModelError {
+  const url = isObject(r.Properties) ? r.Properties.TemplateURL : undefined;
+  return {
+    source,
+    resource: id,
+    path,
+    message: `nested stack ${id} deploys the template at TemplateURL ${typeof url === 'string' ? url : 'given by an intrinsic function'}, which is `
+      + 'not in this file: its roles and policies are checked only if that template is checked too (check it as a file of its own)',
+  };
 }
 
 /** Every combination of truth values of the given conditions. */

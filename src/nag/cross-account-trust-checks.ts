@@ -127,8 +127,14 @@ export class CrossAccountTrustChecks extends NagPack {
       });
     }
     // Notices (a stack's macro whose output was not checked) concern no one resource: they go in the report's metadata.
-    const notices = Object.fromEntries(result.notices.map((n, i) => [`notice ${i + 1}`, `${n.source}${n.resource ? ` ${n.resource}` : ''}: ${n.message}`]));
-    return { success, violations, ...(result.notices.length > 0 ? { metadata: notices } : {}) };
+    // That a nested stack's template is another file is moot for a NestedStack of the app: it is one of the stacks checked.
+    const nestedStacks = new Set(stacks.flatMap((s) => {
+      const resource = s.nestedStackResource;
+      return resource ? [nodeKey(Stack.of(resource).node.path, Stack.of(resource).resolve(resource.logicalId))] : [];
+    }));
+    const notices = result.notices.filter((n) => n.resource === undefined || !nestedStacks.has(nodeKey(n.source, n.resource)));
+    const metadata = Object.fromEntries(notices.map((n, i) => [`notice ${i + 1}`, `${n.source}${n.resource ? ` ${n.resource}` : ''}: ${n.message}`]));
+    return { success, violations, ...(notices.length > 0 ? { metadata } : {}) };
   }
 
   protected checkResource(node: CfnResource): void {

@@ -63,6 +63,18 @@ describe('nested stacks of a cloud assembly', () => {
     expect(report.errors).toEqual([]);
     expect(rows(report).sort()).toEqual([...EXPECTED].sort());
     expect(report.summary).toMatchObject({ files: 5, skipped: 0 });
+    // Every nested stack's template was found and checked: no notice that one is another file.
+    expect(report.notices).toBeUndefined();
+  });
+
+  test('outside a cloud assembly, a nested stack\'s TemplateURL is not followed: a notice says so', () => {
+    const outdir = synth({});
+    const { code, report } = checkJson([path.join('cdk.out', 'Parent.template.json')], { cwd: path.dirname(outdir) });
+    expect(code).toBe(0);
+    expect(report.notices).toEqual([expect.objectContaining({
+      resource: expect.stringMatching(/^InnerNestedStackInnerNestedStackResource/),
+      message: expect.stringMatching(/^nested stack InnerNestedStack\w+ deploys the template at TemplateURL given by an intrinsic function, which is not in this file: its roles and policies are checked only if that template is checked too/),
+    })]);
   });
 
   test('the rule pack and the CLI find the same roles', () => {
@@ -70,6 +82,8 @@ describe('nested stacks of a cloud assembly', () => {
     build(app);
     const pack = new CrossAccountTrustChecks(app).validateScope(app).violations
       .flatMap((v) => v.violatingResources.map((r) => `${r.constructPath?.replace(/\/Resource$/, '')} ${/XAT\d+/.exec(v.ruleName)![0]}`));
+    const packReport = new CrossAccountTrustChecks(app).validateScope(app);
+    expect(packReport.metadata).toBeUndefined();
     const assembly = app.synth().directory;
     const { report } = checkJson([assembly]);
     expect(report.findings.map((f: any) => `${f.nestedStack}/${hashless(f.resource)} ${f.rule}`).sort()).toEqual([...new Set(pack)].sort());
