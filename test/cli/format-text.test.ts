@@ -51,8 +51,9 @@ describe('text output escapes control characters', () => {
       .map((f) => ({ ...f, uri: 'x', rule: 'XAT1', level: 'error' as const, findingId: 'Statement0' }));
     const error = fc.record({ file: text, message: text, resource: fc.option(text, { nil: undefined }), stack: fc.option(text, { nil: undefined }) })
       .map((e) => ({ ...e, kind: 'input' as const }));
-    const notice = fc.record({ file: text, message: text, resource: fc.option(text, { nil: undefined }), stack: fc.option(text, { nil: undefined }) });
-    fc.assert(fc.property(fc.array(finding, { maxLength: 5 }), fc.array(error, { maxLength: 5 }), fc.array(notice, { maxLength: 3 }), fc.boolean(), (findings, errors, notices, colors) => {
+    const notice = fc.record({ file: text, message: text, resource: fc.option(text, { nil: undefined }) });
+    const lists = fc.tuple(fc.array(finding, { maxLength: 5 }), fc.array(error, { maxLength: 5 }), fc.array(notice, { maxLength: 3 }));
+    fc.assert(fc.property(lists, fc.boolean(), ([findings, errors, notices], colors) => {
       const report: Report = {
         findings,
         errors,
