@@ -28,7 +28,7 @@ export const XAT6: Rule = {
       const issues: string[] = [];
       if (s.literal) {
         const text = literalText(s.value)!;
-        issues.push(`it is a literal of ${text.length} characters written in the template, so everyone who reads the template knows it`
+        issues.push(`it is a literal of ${text.length} ${text.length === 1 ? 'character' : 'characters'} written in the template, so everyone who reads the template knows it`
           + `, ${strength(text, app.options.minExternalIdEntropyBits)}`);
       }
       if (s.computedFromLiterals.length > 0) {

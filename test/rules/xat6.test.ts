@@ -15,6 +15,10 @@ describe('XAT6: literal or predictable ExternalId', () => {
     expect(f[0].message).not.toContain('Z3hQ9mVt7LkP2wXr8NcB5yDf4GsJ6aHe');
   });
 
+  test('a one-character literal is named in the singular', () => {
+    expect(ofRule(roleWithExternalId('x'), 'XAT6')[0].message).toMatch(/a literal of 1 character written in the template/);
+  });
+
   test('the message judges a literal with the ExternalId.validate estimator and the configured minimum', () => {
     const strong = ofRule(roleWithExternalId('Z3hQ9mVt7LkP2wXr8NcB5yDf4GsJ6aHe'), 'XAT6')[0];
     expect(strong.message).toMatch(/even though its estimated entropy of \d+ bits would make it hard to guess/);
