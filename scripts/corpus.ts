@@ -51,9 +51,14 @@ function main(): number {
   console.log(corpusTable(files, report));
   console.log();
   const parsed = files.filter((f) => !report.errors.some((e) => e.file === f && e.kind === 'input')).length;
-  console.log(`${files.length} files, ${parsed} parsed, ${report.summary.resources} resources, ${report.summary.findings} findings, ${report.errors.length} errors.`);
+  console.log(`${files.length} files, ${parsed} parsed, ${report.summary.resources} resources, ${report.summary.findings} findings, `
+    + `${report.errors.length} errors, ${report.notices.length} notices.`);
   for (const e of report.errors) {
     console.log(`error: ${path.basename(e.file)}: ${e.resource !== undefined ? `${e.resource}: ` : ''}${e.message}`);
+  }
+  // What the check could not see of the deployed templates (macros, nested templates elsewhere): not failures, but worth a look.
+  for (const n of report.notices) {
+    console.log(`notice: ${path.basename(n.file)}: ${n.resource !== undefined ? `${n.resource}: ` : ''}${n.message}`);
   }
   return report.errors.length > 0 ? 1 : 0;
 }
