@@ -137,4 +137,8 @@ project.addTask('corpus', {
   receiveArgs: true,
 });
 
+// GitHub's linguist treats any vendor/ folder as third-party code and hides it from diffs and language
+// statistics; src/vendor/ holds this library's own vendor-side constructs.
+project.gitattributes.addAttributes('/src/vendor/**', 'linguist-vendored=false');
+
 project.synth();
