@@ -5,7 +5,7 @@
 import { createHash } from 'crypto';
 import type { Location, Log, Notification, ReportingDescriptor, Result } from 'sarif';
 import { PackageInfo } from './package-info';
-import { Report, ReportError, ReportNotice } from './report';
+import { Report, ReportLocatedMessage } from './report';
 import { ALL_RULES } from '../rules';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -41,7 +41,7 @@ function fingerprint(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex');
 }
 
-function errorLocation(e: ReportError | ReportNotice): Location[] | undefined {
+function errorLocation(e: ReportLocatedMessage): Location[] | undefined {
   if (e.uri === undefined) return undefined;
   const region = e.line !== undefined ? { region: { startLine: e.line } } : {};
   return [{ physicalLocation: { artifactLocation: { uri: uriReference(e.uri) }, ...region } }];
@@ -65,7 +65,7 @@ export function formatSarif(report: Report, pkg: PackageInfo): string {
       ...(f.nestedStack !== undefined ? { nestedStack: f.nestedStack } : {}),
     },
   }));
-  const notification = (level: 'error' | 'note') => (e: ReportError | ReportNotice): Notification => {
+  const notification = (level: 'error' | 'note') => (e: ReportLocatedMessage): Notification => {
     const locations = errorLocation(e);
     return {
       level,

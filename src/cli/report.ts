@@ -24,16 +24,20 @@ export interface AcknowledgedFinding extends ReportFinding {
   readonly reason: string;
 }
 
-export interface ReportError {
+/** Where an error or notice is and what it says; only `file` and `message` are always known. */
+export interface ReportLocatedMessage {
   readonly file: string;
   /** Undefined for a problem of the engine itself, which is about no file. */
   readonly uri?: string;
   readonly stack?: string;
   readonly nestedStack?: string;
-  /** The resource the error is about (a StackSet whose body could not be read), when there is one. */
+  /** The resource it is about (a StackSet whose body could not be read), when there is one. */
   readonly resource?: string;
   readonly message: string;
   readonly line?: number;
+}
+
+export interface ReportError extends ReportLocatedMessage {
   /** `input`: the file could not be read or parsed; `check`: it parsed but the engine could not analyse all of it. */
   readonly kind: 'input' | 'check';
 }
@@ -42,15 +46,7 @@ export interface ReportError {
  * What the check cannot see of the template CloudFormation deploys (a macro's output, an AWS::Include snippet) or how
  * it read a construct (a loop over a parameter's Default). Notices do not fail a run.
  */
-export interface ReportNotice {
-  readonly file: string;
-  readonly uri?: string;
-  readonly stack?: string;
-  readonly nestedStack?: string;
-  readonly resource?: string;
-  readonly message: string;
-  readonly line?: number;
-}
+export type ReportNotice = ReportLocatedMessage;
 
 export interface ReportSummary {
   /** Templates read (those that failed to parse included). */
