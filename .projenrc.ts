@@ -59,12 +59,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   tsconfigDev: {
-    include: ['../examples/**/*.ts', '../scripts/**/*.ts'],
+    include: ['../examples/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'],
     compilerOptions: {},
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'scripts', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'examples', 'scripts', 'bench', 'projenrc', '.projenrc.ts'],
   },
 
   publishToPypi: {
@@ -85,7 +85,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   gitignore: ['cdk.out', '/examples/cdk.out', '/.cdk-latest/'],
-  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/.ci/', '/.cdk-latest/'] },
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/bench/', '/.ci/', '/.cdk-latest/'] },
 });
 
 // `npx projen build` is the README's test command and must work on any machine with Node.js; the
@@ -96,7 +96,7 @@ project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
 // examples/ and scripts/ are compiled by test/tsconfig.json, which the project service does not look
 // for outside test/; lint them against the default project instead.
-project.eslint?.allowDefaultProjectFiles('examples/*.ts', 'scripts/*.ts');
+project.eslint?.allowDefaultProjectFiles('examples/*.ts', 'scripts/*.ts', 'bench/*.ts');
 // typescript-eslint refuses more than 8 files in the default project unless told how many to expect;
 // examples/, scripts/ and .projenrc.ts are more than that.
 project.tryFindObjectFile('.eslintrc.json')?.addOverride(
@@ -117,11 +117,19 @@ project.addTask('rules-md', {
   exec: 'ts-node --project test/tsconfig.json scripts/rules-md.ts',
 });
 
-project.addTask('bench-entropy', {
+// Benchmarks (issue 10): not part of the test suite, no timing assertions anywhere. Each part prints ratios
+// measured in one run on this machine; BENCHMARKS.md holds the figures and the commands. Parts run compiled code
+// (lib/) in child processes, so `bench` compiles first.
+const bench = project.addTask('bench', {
+  description: 'Run every benchmark (bench/): the rule pack against cdk-nag AwsSolutions, the CLI against the parse floor, start-up, the estimator',
+});
+bench.spawn(project.compileTask);
+const benchEntropy = project.addTask('bench:entropy', {
   description: 'Time the ExternalId entropy estimator: median and worst time per call, for values up to 128 characters and long inputs up to 1224',
-  exec: 'ts-node --project test/tsconfig.json scripts/bench-entropy.ts',
+  exec: 'ts-node --project test/tsconfig.json bench/entropy.ts',
   receiveArgs: true,
 });
+bench.spawn(benchEntropy);
 
 // The tests of the CDK adapters run on the aws-cdk-lib dev dependency (the oldest supported) in `test`, and on the
 // newest 2.x here: newer versions report validation failures and acknowledgment ids differently. CI runs both.

@@ -7,7 +7,7 @@
  * machine's load, which is printed; the process's CPU time per call (including garbage collection
  * threads) depends less on it.
  *
- *   npx projen bench-entropy [rounds]
+ *   npx projen bench:entropy [rounds]   (part of npx projen bench)
  */
 import * as os from 'os';
 import { estimateEntropy } from '../src/external-id/entropy';
