@@ -1,0 +1,56 @@
+/**
+ * The rule engine's cost per role, on the compiled lib/: `check()` over deterministic templates of one to five
+ * roles of typical shapes (bench/engine-inputs.js) at 1,000 and 10,000 roles, each run in its own process
+ * (bench/engine-child.js), sizes alternated, medians over the repetitions. Prints microseconds per role and per
+ * template, the 10k/1k ratio of the cost per role (flat is 1.0), and the child's peak RSS.
+ *
+ *   npx projen bench:engine [repetitions] [--mode=check|stream]   (part of npx projen bench; compile first)
+ */
+import { execFileSync } from 'child_process';
+import * as os from 'os';
+import * as path from 'path';
+
+interface Sample {
+  readonly roles: number;
+  readonly templates: number;
+  readonly ms: number;
+  readonly cpuMs: number;
+  readonly findings: number;
+  readonly maxRssMb: number;
+}
+
+const args = process.argv.slice(2);
+const repetitions = Number(args.find((a) => /^\d+$/.test(a)) ?? 5);
+const mode = args.find((a) => a.startsWith('--mode='))?.slice('--mode='.length) ?? 'check';
+const SIZES = [1000, 10000];
+const child = path.join(__dirname, 'engine-child.js');
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+console.log(`engine: check() per role, ${repetitions} repetitions, mode ${mode}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+const samples = new Map<number, Sample[]>(SIZES.map((n) => [n, []]));
+for (let r = 0; r < repetitions; r++) {
+  // Alternate the sizes (and their order) so that a change in the machine's load hits both.
+  for (const n of r % 2 === 0 ? SIZES : [...SIZES].reverse()) {
+    const out = execFileSync(process.execPath, [child, String(n), mode], { encoding: 'utf8' });
+    samples.get(n)!.push(JSON.parse(out.trim().split('\n').pop()!));
+  }
+}
+const perRole = new Map<number, number>();
+const cpuPerRole = new Map<number, number>();
+for (const n of SIZES) {
+  const s = samples.get(n)!;
+  const ms = median(s.map((x) => x.ms));
+  perRole.set(n, (ms * 1000) / n);
+  cpuPerRole.set(n, (median(s.map((x) => x.cpuMs)) * 1000) / n);
+  console.log(`  ${String(n).padStart(6)} roles (${s[0].templates} templates, ${s[0].findings} findings): ${ms.toFixed(0)} ms, `
+    + `${((ms * 1000) / n).toFixed(1)} us per role, ${((ms * 1000) / s[0].templates).toFixed(1)} us per template, `
+    + `CPU ${median(s.map((x) => x.cpuMs)).toFixed(0)} ms, peak RSS ${median(s.map((x) => x.maxRssMb)).toFixed(0)} MB`);
+}
+// CPU time (the process's, garbage collection threads included) depends less on what else the machine runs.
+console.log(`  10k/1k cost per role: ${(perRole.get(10000)! / perRole.get(1000)!).toFixed(2)}x wall, `
+  + `${(cpuPerRole.get(10000)! / cpuPerRole.get(1000)!).toFixed(2)}x CPU (flat: 1.00; target at most 1.3)`);
+console.log(`  load average now ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
