@@ -147,15 +147,19 @@ function roleRefs(v: RValue | undefined): string[] {
       ? [s.parts[0].logicalId] : []);
 }
 
+/** For each template, the logical ids of the roles that each of its managed policies is attached to (through ManagedPolicyArns). */
+type ManagedPolicyUsers = ReadonlyMap<TemplateModel, ReadonlyMap<string, string[]>>;
+
 /** Logical ids of the roles of the template a resource's identity policies belong to. */
 function holderRoles(
-  resource: ResourceModel, bearing: PolicyBearingType, props: RValue, managedPolicyUsers: ReadonlyMap<string, string[]>,
+  resource: ResourceModel, bearing: PolicyBearingType, props: RValue, managedPolicyUsers: ManagedPolicyUsers,
 ): string[] {
   if (resource.type === 'AWS::IAM::Role' || bearing.samGeneratedRole) return [resource.logicalId];
-  return [...(bearing.attachedToRoles ?? []).flatMap((p) => roleRefs(getKey(props, p))), ...(managedPolicyUsers.get(resource.id) ?? [])];
+  const viaManagedPolicyArns = managedPolicyUsers.get(resource.template)?.get(resource.logicalId) ?? [];
+  return [...(bearing.attachedToRoles ?? []).flatMap((p) => roleRefs(getKey(props, p))), ...viaManagedPolicyArns];
 }
 
-function identityDocs(resource: ResourceModel, managedPolicyUsers: ReadonlyMap<string, string[]>, errors: ModelError[]): PolicyDoc[] {
+function identityDocs(resource: ResourceModel, managedPolicyUsers: ManagedPolicyUsers, errors: ModelError[]): PolicyDoc[] {
   const bearing = POLICY_BEARING_TYPES[resource.type];
   if (bearing === undefined) return [];
   const docs: PolicyDoc[] = [];
@@ -238,8 +242,9 @@ function samPolicyDocs(
 export function analyse(model: BuiltModel, options: EffectiveOptions): AppModel {
   const roles: RoleAnalysis[] = [];
   const policies: PolicyDoc[] = [];
-  // ManagedPolicyArns of a role (Policies of a SAM function) that Ref a managed policy of the same template attach it to that role.
-  const managedPolicyUsers = new Map<string, string[]>();
+  // ManagedPolicyArns of a role (Policies of a SAM function) that Ref a managed policy of the same template attach it to that role
+  // (not to a role of another template with the same logical id).
+  const managedPolicyUsers = new Map<TemplateModel, Map<string, string[]>>();
   for (const r of model.resources) {
     const bearing = POLICY_BEARING_TYPES[r.type];
     const references = r.type === 'AWS::IAM::Role' ? 'ManagedPolicyArns' : bearing?.samGeneratedRole ? 'Policies' : undefined;
@@ -249,8 +254,11 @@ export function analyse(model: BuiltModel, options: EffectiveOptions): AppModel 
       for (const s of props === undefined ? [] : stringList(getKey(props, references)).strs) {
         const p = s.parts.length === 1 ? s.parts[0] : undefined;
         if (p?.kind === 'resource' && p.type === 'AWS::IAM::ManagedPolicy' && p.attribute === undefined && p.stack === undefined) {
-          const key = r.template.idPrefix + p.logicalId;
-          managedPolicyUsers.set(key, [...(managedPolicyUsers.get(key) ?? []), r.logicalId]);
+          let users = managedPolicyUsers.get(r.template);
+          if (users === undefined) managedPolicyUsers.set(r.template, (users = new Map()));
+          const attached = users.get(p.logicalId);
+          if (attached === undefined) users.set(p.logicalId, [r.logicalId]);
+          else attached.push(r.logicalId);
         }
       }
     }

@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { checkOne, ofRule } from './fixtures';
 import { DENY_OWN_ACCOUNT, deputy } from './xat8-xat9.fixtures';
+import { check } from '../../src/engine';
 
 describe('XAT9: deputy can assume roles in its own account', () => {
   test('a named role in any account without the self-account Deny', () => {
@@ -39,5 +40,34 @@ describe('XAT9: deputy can assume roles in its own account', () => {
       }));
     });
     expect(ofRule(result, 'XAT9')).toHaveLength(1);
+  });
+});
+
+describe('XAT9 across templates', () => {
+  const DENY = {
+    Effect: 'Deny', Action: 'sts:AssumeRole', Resource: '*', Condition: { StringEquals: { 'aws:ResourceAccount': '${aws:PrincipalAccount}' } },
+  };
+  const GRANT = { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/VendorAccess' };
+  const trust = { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+
+  test('a role of another template with the same logical id does not attach a managed policy to this template\'s role', () => {
+    // In a.json, Deputy holds the managed policy Grants; in b.json, Grants is attached to nothing and Deputy's Deny does not cover it.
+    const a = {
+      Resources: {
+        Deputy: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: trust, ManagedPolicyArns: [{ Ref: 'Grants' }] } },
+        Grants: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { Statement: [GRANT, DENY] } } },
+      },
+    };
+    const b = {
+      Resources: {
+        Deputy: {
+          Type: 'AWS::IAM::Role',
+          Properties: { AssumeRolePolicyDocument: trust, Policies: [{ PolicyName: 'Guard', PolicyDocument: { Statement: [DENY] } }] },
+        },
+        Grants: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { Statement: [GRANT] } } },
+      },
+    };
+    const result = check([{ source: 'a.json', template: a }, { source: 'b.json', template: b }]);
+    expect(result.findings.map((f) => [f.ruleId, f.source, f.resource])).toEqual([['XAT9', 'b.json', 'Grants']]);
   });
 });
