@@ -35,7 +35,7 @@ const samples = new Map<number, Sample[]>(SIZES.map((n) => [n, []]));
 for (let r = 0; r < repetitions; r++) {
   // Alternate the sizes (and their order) so that a change in the machine's load hits both.
   for (const n of r % 2 === 0 ? SIZES : [...SIZES].reverse()) {
-    const out = execFileSync(process.execPath, [child, String(n), mode], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--expose-gc', child, String(n), mode], { encoding: 'utf8' });
     samples.get(n)!.push(JSON.parse(out.trim().split('\n').pop()!));
   }
 }

@@ -4,12 +4,12 @@
  */
 import { ALL_RULES } from '../rules';
 import { AppModel, EffectiveOptions, analyse, describeAssignment } from './analysis';
-import { Rule, RuleFinding } from './rule';
+import { FindingResource, Rule, RuleFinding, findingResource, findingVariant } from './rule';
 import { BuiltModel, ExportRegistry, ModelError, ResourceModel, addTemplate } from './template';
 import { CheckOptions, CheckResult, Finding, TemplateError, TemplateInput, TemplateNotice } from './types';
 
 export * from './types';
-export type { Rule, RuleFinding } from './rule';
+export type { Rule, RuleFinding, CrossInputCheck, FindingResource, FindingVariant } from './rule';
 
 export const DEFAULT_MIN_EXTERNAL_ID_LENGTH = 32;
 export const DEFAULT_MIN_EXTERNAL_ID_ENTROPY_BITS = 112;
@@ -38,7 +38,7 @@ export function validateOptions(options: CheckOptions): string[] {
   return problems;
 }
 
-function effectiveOptions(options: CheckOptions): EffectiveOptions {
+export function effectiveOptions(options: CheckOptions): EffectiveOptions {
   return {
     minExternalIdLength: options.minExternalIdLength ?? DEFAULT_MIN_EXTERNAL_ID_LENGTH,
     minExternalIdEntropyBits: options.minExternalIdEntropyBits ?? DEFAULT_MIN_EXTERNAL_ID_ENTROPY_BITS,
@@ -59,7 +59,7 @@ const MAX_SPELLED_OUT_ALTERNATIVES = 4;
  * holds in all of them (or the resource has one). The variants are covered by the most general partial assignments
  * that hold only where the finding does (`when A is false, or when B is false` rather than six full combinations).
  */
-function whenHolds(resource: ResourceModel, firing: readonly RuleFinding[]): string {
+function whenHolds(resource: FindingResource, firing: readonly RuleFinding[]): string {
   const all = resource.variants;
   if (firing.some((x) => x.variant === undefined)) return '';
   const holds = new Set(firing.map((x) => x.variant!));
@@ -97,7 +97,11 @@ function whenHolds(resource: ResourceModel, firing: readonly RuleFinding[]): str
  */
 function mergedMessage(fs: readonly RuleFinding[]): string {
   const byMessage = new Map<string, RuleFinding[]>();
-  for (const f of fs) byMessage.set(f.message, [...(byMessage.get(f.message) ?? []), f]);
+  for (const f of fs) {
+    const same = byMessage.get(f.message);
+    if (same === undefined) byMessage.set(f.message, [f]);
+    else same.push(f);
+  }
   return [...byMessage].map(([text, firing]) => {
     const when = whenHolds(fs[0].resource, firing);
     return when
@@ -106,18 +110,14 @@ function mergedMessage(fs: readonly RuleFinding[]): string {
   }).join(' ');
 }
 
-function runRule(rule: Rule, app: AppModel, errors: TemplateError[]): Finding[] {
-  let raw: RuleFinding[];
-  try {
-    raw = rule.check(app);
-  } catch (e) {
-    errors.push({ source: '(rules)', message: `rule ${rule.id} failed: ${message(e)}` });
-    return [];
-  }
+/** The findings of one rule, the raw findings of each id (in the order of the inputs) merged into one. */
+export function mergedFindings(rule: Rule, raw: readonly RuleFinding[]): Finding[] {
   const byKey = new Map<string, RuleFinding[]>();
   for (const f of raw) {
     const key = `${f.resource.template.source}\u0000${f.resource.id}\u0000${f.resource.findingPrefix}${f.findingId}`;
-    byKey.set(key, [...(byKey.get(key) ?? []), f]);
+    const same = byKey.get(key);
+    if (same === undefined) byKey.set(key, [f]);
+    else same.push(f);
   }
   return [...byKey.values()].map((fs) => {
     const f = fs[0];
@@ -133,56 +133,173 @@ function runRule(rule: Rule, app: AppModel, errors: TemplateError[]): Finding[] 
   });
 }
 
+const RULE_ORDER = new Map(ALL_RULES.map((r, i) => [r.id, i]));
+
+/** Sorts findings in place by source, resource, rule and finding id. */
+export function sortFindings(findings: Finding[]): void {
+  findings.sort((a, b) => a.source.localeCompare(b.source) || a.resource.localeCompare(b.resource)
+    || RULE_ORDER.get(a.ruleId)! - RULE_ORDER.get(b.ruleId)! || a.findingId.localeCompare(b.findingId));
+}
+
+/** A raw finding that keeps no model: its resource and variant replaced by their small copies. */
+function kept(f: RuleFinding): RuleFinding {
+  if (!isResourceModel(f.resource)) return f;
+  return { ...f, resource: findingResource(f.resource), variant: findingVariant(f.resource, f.variant) };
+}
+
+function isResourceModel(r: FindingResource): r is ResourceModel {
+  return 'variants' in r && 'logicalId' in r && 'type' in r;
+}
+
+/** Checks templates one at a time and reports on all of them at the end; see `createChecker`. */
+export interface Checker {
+  /**
+   * Checks one template: right away, keeping only its findings, errors, notices and what XAT7 compares across
+   * templates; a template with an `Fn::ImportValue` is kept and checked in `finish()`, once every export is known.
+   */
+  add(input: TemplateInput): void;
+  /** The result of every template added, in the order they were added (as `check()` of them in that order). Call once. */
+  finish(): CheckResult;
+}
+
+/** What one added template leaves behind. */
+interface Slot {
+  readonly source: string;
+  /** The input, while it waits for every export to be known (it imports one). */
+  waiting?: TemplateInput;
+  buildErrors: ModelError[];
+  analysisErrors: ModelError[];
+  notices: ModelError[];
+  resources: number;
+  /** Per rule (by index in ALL_RULES): raw findings of a per-input rule, contributions of a cross-input one. */
+  readonly raw: RuleFinding[][];
+  readonly contributions: unknown[][];
+}
+
+/** Thrown out of a template's analysis when it imports a value before every export is known. */
+const WAIT_FOR_EXPORTS = Symbol('wait for exports');
+
+/**
+ * An incremental check: `add` each template, then `finish`. It keeps findings, not models: a template's model is
+ * dropped once its rules have run, so memory grows with the findings (and the templates that import an export,
+ * kept until `finish`), not with the templates. `finish()` returns exactly what `check()` of the same inputs in
+ * the same order returns; XAT7 compares every template added.
+ */
+export function createChecker(options: CheckOptions = {}): Checker {
+  const optionProblems = validateOptions(options);
+  const effective = optionProblems.length === 0 ? effectiveOptions(options) : undefined;
+  const parseTemplateBody = options.parseTemplateBody ?? ((text: string) => JSON.parse(text));
+  const exports = new ExportRegistry();
+  const exportErrors: ModelError[] = [];
+  const engineErrors: ModelError[] = [];
+  /** Rule failures, once per rule and message. */
+  const ruleErrors = ALL_RULES.map(() => new Set<string>());
+  const slots: Slot[] = [];
+  let finished = false;
+
+  function analyseInput(slot: Slot, input: TemplateInput, allExportsKnown: boolean): void {
+    const model: BuiltModel = { templates: [], resources: [], errors: [], notices: [], resourceCount: 0 };
+    const lookup = (name: string) => {
+      // Exports of templates added later could change what the import resolves to.
+      if (!allExportsKnown) throw WAIT_FOR_EXPORTS;
+      return exports.lookup(name);
+    };
+    try {
+      addTemplate(model, { source: slot.source, template: input?.template, account: input?.account }, { parseTemplateBody, exports: { lookup } });
+    } catch (e) {
+      if (e === WAIT_FOR_EXPORTS) {
+        slot.waiting = input;
+        return;
+      }
+      model.errors.push({ source: slot.source, message: `the template could not be analysed: ${message(e)}` });
+    }
+    slot.resources = model.resourceCount;
+    slot.notices = model.notices;
+    const built = model.errors.length;
+    let app: AppModel | undefined;
+    try {
+      app = analyse(model, effective!);
+    } catch (e) {
+      engineErrors.push({ source: '(engine)', message: `the templates could not be analysed: ${message(e)}` });
+    }
+    // Analysis reports what it could not read (a SAM policy it does not know) with the model's errors.
+    slot.buildErrors = model.errors.slice(0, built);
+    slot.analysisErrors = model.errors.slice(built);
+    if (app === undefined) return;
+    ALL_RULES.forEach((rule, i) => {
+      try {
+        if (rule.across) slot.contributions[i] = rule.across.collect(app);
+        else slot.raw[i] = rule.check!(app).map(kept);
+      } catch (e) {
+        ruleErrors[i].add(`rule ${rule.id} failed: ${message(e)}`);
+      }
+    });
+  }
+
+  return {
+    add(input: TemplateInput): void {
+      if (finished) throw new Error('createChecker: add() was called after finish()');
+      if (effective === undefined) return;
+      const source = typeof input?.source === 'string' ? input.source : String(input?.source);
+      const slot: Slot = { source, buildErrors: [], analysisErrors: [], notices: [], resources: 0, raw: [], contributions: [] };
+      slots.push(slot);
+      try {
+        exports.add(source, input?.template);
+      } catch (e) {
+        exportErrors.push({ source, message: `the Outputs of the template could not be read: ${message(e)}` });
+      }
+      analyseInput(slot, input, false);
+    },
+
+    finish(): CheckResult {
+      if (finished) throw new Error('createChecker: finish() was called twice');
+      finished = true;
+      if (effective === undefined) {
+        return { findings: [], errors: optionProblems.map((m) => ({ source: '(options)', message: m })), notices: [], resources: 0 };
+      }
+      for (const slot of slots) {
+        const input = slot.waiting;
+        if (input === undefined) continue;
+        slot.waiting = undefined;
+        analyseInput(slot, input, true);
+      }
+      const located = (e: ModelError) => ({
+        source: e.source,
+        message: e.message,
+        ...(e.resource ? { resource: e.resource } : {}),
+        ...(e.path ? { path: [...e.path] } : {}),
+      });
+      const findings = ALL_RULES.flatMap((rule, i) => {
+        let raw: RuleFinding[] = slots.flatMap((s) => s.raw[i] ?? []);
+        if (rule.across) {
+          try {
+            raw = rule.across.compare(slots.flatMap((s) => s.contributions[i] ?? []));
+          } catch (e) {
+            ruleErrors[i].add(`rule ${rule.id} failed: ${message(e)}`);
+          }
+        }
+        return mergedFindings(rule, raw);
+      });
+      sortFindings(findings);
+      const errors: TemplateError[] = [
+        ...exportErrors,
+        ...slots.flatMap((s) => s.buildErrors),
+        ...slots.flatMap((s) => s.analysisErrors),
+        ...engineErrors,
+      ].map(located);
+      for (const messages of ruleErrors) for (const m of messages) errors.push({ source: '(rules)', message: m });
+      const notices: TemplateNotice[] = slots.flatMap((s) => s.notices).map(located);
+      return { findings, errors, notices, resources: slots.reduce((n, s) => n + s.resources, 0) };
+    },
+  };
+}
+
 /**
  * Checks templates against every rule. XAT7 (shared ExternalIds) compares all inputs of one call, so pass
- * every stack of an app, every file of a run, together.
+ * every stack of an app, every file of a run, together (or add them to one `createChecker`).
  */
 export function check(inputs: readonly TemplateInput[], options: CheckOptions = {}): CheckResult {
-  const errors: TemplateError[] = [];
-  const optionProblems = validateOptions(options);
-  if (optionProblems.length > 0) {
-    return { findings: [], errors: optionProblems.map((m) => ({ source: '(options)', message: m })), notices: [], resources: 0 };
-  }
-  const model: BuiltModel = { templates: [], resources: [], errors: [], notices: [], resourceCount: 0 };
-  const parseTemplateBody = options.parseTemplateBody ?? ((text: string) => JSON.parse(text));
-  const list = Array.isArray(inputs) ? inputs : [];
-  const sourceOf = (input: TemplateInput) => (typeof input?.source === 'string' ? input.source : String(input?.source));
-  // Every template's exports first, so that an import resolves whatever the order of the inputs.
-  const exports = new ExportRegistry();
-  for (const input of list) {
-    try {
-      exports.add(sourceOf(input), input?.template);
-    } catch (e) {
-      model.errors.push({ source: sourceOf(input), message: `the Outputs of the template could not be read: ${message(e)}` });
-    }
-  }
-  for (const input of list) {
-    const source = sourceOf(input);
-    try {
-      addTemplate(model, { source, template: input?.template, account: input?.account }, { parseTemplateBody, exports });
-    } catch (e) {
-      model.errors.push({ source, message: `the template could not be analysed: ${message(e)}` });
-    }
-  }
-  let app: AppModel | undefined;
-  try {
-    app = analyse(model, effectiveOptions(options));
-  } catch (e) {
-    model.errors.push({ source: '(engine)', message: `the templates could not be analysed: ${message(e)}` });
-  }
-  // After analysis, which reports what it could not read (a SAM policy it does not know) with the model's errors.
-  const located = (e: ModelError) => ({
-    source: e.source,
-    message: e.message,
-    ...(e.resource ? { resource: e.resource } : {}),
-    ...(e.path ? { path: [...e.path] } : {}),
-  });
-  errors.push(...model.errors.map(located));
-  const notices: TemplateNotice[] = model.notices.map(located);
-  if (app === undefined) return { findings: [], errors, notices, resources: model.resourceCount };
-  const findings = ALL_RULES.flatMap((rule) => runRule(rule, app, errors));
-  const order = new Map(ALL_RULES.map((r, i) => [r.id, i]));
-  findings.sort((a, b) => a.source.localeCompare(b.source) || a.resource.localeCompare(b.resource)
-    || order.get(a.ruleId)! - order.get(b.ruleId)! || a.findingId.localeCompare(b.findingId));
-  return { findings, errors, notices, resources: model.resourceCount };
+  const checker = createChecker(options);
+  for (const input of Array.isArray(inputs) ? inputs : []) checker.add(input);
+  return checker.finish();
 }

@@ -162,8 +162,8 @@ type StackSetValue =
 
 export interface BuildOptions {
   readonly parseTemplateBody: (text: string) => unknown;
-  /** The exports of every top-level template of the check, for `Fn::ImportValue`. */
-  readonly exports?: ExportRegistry;
+  /** The exports of every top-level template of the check, for `Fn::ImportValue` (an `ExportRegistry`). */
+  readonly exports?: { lookup(name: string): RValue | undefined };
 }
 
 /**
