@@ -136,6 +136,12 @@ const benchEngine = project.addTask('bench:engine', {
   receiveArgs: true,
 });
 bench.spawn(benchEngine);
+const benchPack = project.addTask('bench:pack', {
+  description: 'Time synth and validate() of the rule pack against cdk-nag AwsSolutions on generated apps of 100, 1,000 and 5,000 roles (bare, ours, AwsSolutions, both); --quick, --roles 100,1000 and --reps 3 change the runs',
+  exec: 'ts-node --project test/tsconfig.json bench/pack.ts',
+  receiveArgs: true,
+});
+bench.spawn(benchPack);
 
 // The tests of the CDK adapters run on the aws-cdk-lib dev dependency (the oldest supported) in `test`, and on the
 // newest 2.x here: newer versions report validation failures and acknowledgment ids differently. CI runs both.
