@@ -1,6 +1,8 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import {
-  Aspects, CfnElement, CfnResource, Duration, IAspect, PolicyValidationPluginReport, PolicyViolatingResource, PolicyViolation, Stack, Stage, Token,
-  Validations,
+  Aspects, CfnElement, CfnResource, Duration, IAspect, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolatingResource,
+  PolicyViolation, Stack, Stage, Token, Validations,
 } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
@@ -59,10 +61,14 @@ export class CrossAccountTrustChecks extends NagPack {
   private readonly verboseDescriptions: boolean;
   private findingsByNode = new Map<string, Finding[]>();
   private errorsByNode = new Map<string, TemplateError[]>();
+  /** The construct paths of the stacks with a finding or an error on a resource: only their resources' logical ids are resolved. */
+  private stacksWithFindings = new Set<string>();
   /** The description of each (rule name, construct path) reported, so that every resource keeps its own message. */
   private descriptions = new Map<string, string>();
   /** The App and Stages whose stacks get the acknowledgments above them recorded in their metadata. */
   private readonly recordingStages = new Set<IConstruct>();
+  /** The template files this synthesis wrote, while `validate()` runs: the stacks' templates are read from them. */
+  private synthesizedTemplates?: ReadonlySet<string>;
 
   constructor(scope?: IConstruct, props: CrossAccountTrustChecksProps = {}) {
     super(scope, props);
@@ -81,23 +87,45 @@ export class CrossAccountTrustChecks extends NagPack {
     }
   }
 
+  /**
+   * Entry point called by the CDK validation framework during synthesis. The stacks' templates are read from the files
+   * this synthesis wrote (the context's `templatePaths`) rather than resolved again from the construct tree.
+   * For direct invocation, use `validateScope(scope)`.
+   */
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    this.synthesizedTemplates = new Set(context.templatePaths.map((p) => path.resolve(p)));
+    try {
+      return super.validate(context);
+    } finally {
+      this.synthesizedTemplates = undefined;
+    }
+  }
+
   /** Checks every stack under `scope` together, then reports the findings of each resource. */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
     this.findingsByNode = new Map();
     this.errorsByNode = new Map();
     this.descriptions = new Map();
+    this.stacksWithFindings = new Set();
     const stacks = stacksUnder(scope);
     const inputs = stacks.map((stack) => ({
       source: stack.node.path,
-      template: stackTemplate(stack),
+      template: this.synthesizedTemplate(stack) ?? stackTemplate(stack),
       account: Token.isUnresolved(stack.account) ? undefined : stack.account,
     }));
     const result = check(inputs, this.options);
-    for (const f of result.findings) push(this.findingsByNode, nodeKey(f.source, f.resource), f);
+    for (const f of result.findings) {
+      push(this.findingsByNode, nodeKey(f.source, f.resource), f);
+      this.stacksWithFindings.add(f.source);
+    }
     const unplaced: TemplateError[] = [];
     for (const e of result.errors) {
-      if (e.resource === undefined) unplaced.push(e);
-      else push(this.errorsByNode, nodeKey(e.source, e.resource), e);
+      if (e.resource === undefined) {
+        unplaced.push(e);
+      } else {
+        push(this.errorsByNode, nodeKey(e.source, e.resource), e);
+        this.stacksWithFindings.add(e.source);
+      }
     }
     const report = super.validateScope(scope);
     // cdk-nag groups the resources of one rule name under the description of the first; split them by their own.
@@ -139,6 +167,7 @@ export class CrossAccountTrustChecks extends NagPack {
 
   protected checkResource(node: CfnResource): void {
     const stack = Stack.of(node);
+    if (!this.stacksWithFindings.has(stack.node.path)) return;
     const key = nodeKey(stack.node.path, stack.resolve(node.logicalId));
     for (const e of this.errorsByNode.get(key) ?? []) {
       this.descriptions.set(descriptionKey(`${PACK_NAME}-${TEMPLATE_ERROR}`, node.node.path), this.describe(e.message, TEMPLATE_ERROR_EXPLANATION));
@@ -172,13 +201,31 @@ export class CrossAccountTrustChecks extends NagPack {
     return this.verboseDescriptions ? `${info} ${explanation}` : info;
   }
 
+  /**
+   * The template synthesis wrote for `stack`, when `validate()` was given its file; undefined for a nested stack (its
+   * template is an asset, not one of the files), or when `validateScope()` is called directly.
+   */
+  private synthesizedTemplate(stack: Stack): unknown {
+    const stage = Stage.of(stack);
+    if (this.synthesizedTemplates === undefined || stack.nested || stage === undefined) return undefined;
+    const file = path.resolve(stage.outdir, stack.templateFile);
+    if (!this.synthesizedTemplates.has(file)) return undefined;
+    try {
+      return JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new Error(`CrossAccountTrustChecks: cannot read the template of ${stack.node.path} that synthesis wrote to ${file}: ${(e as Error).message}`);
+    }
+  }
+
   /** One violation per distinct description among its resources, in the order cdk-nag found them. */
   private byDescription(v: PolicyViolation): PolicyViolation[] {
     const groups = new Map<string, PolicyViolatingResource[]>();
     for (const r of v.violatingResources) {
       const own = r.constructPath !== undefined ? this.descriptions.get(descriptionKey(v.ruleName, r.constructPath)) : undefined;
       const description = own ?? v.description;
-      groups.set(description, [...(groups.get(description) ?? []), r]);
+      const group = groups.get(description);
+      if (group) group.push(r);
+      else groups.set(description, [r]);
     }
     return [...groups].map(([description, violatingResources]) => ({ ...v, description, violatingResources }));
   }
@@ -192,7 +239,9 @@ function descriptionKey(ruleName: string, constructPath: string): string {
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  map.set(key, [...(map.get(key) ?? []), value]);
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** The node a finding belongs to: a StackSet's inner resources report on the StackSet. */
@@ -246,26 +295,51 @@ function stacksUnder(scope: IConstruct): Stack[] {
   return holder ? [holder] : [];
 }
 
-/** The stack's template as synthesis writes it: every CfnElement of the stack (not of nested stacks), resolved and merged. */
+/**
+ * The stack's template as synthesis writes it (Stack._toCloudFormation in aws-cdk-lib, without its side effects):
+ * the template options, then every CfnElement of the stack (not of nested stacks), resolved and merged section by section.
+ */
 function stackTemplate(stack: Stack): Record<string, unknown> {
-  const template: Record<string, unknown> = {};
-  // Transforms are template options, not elements: without them a macro's stack would pass without its notice.
-  const transforms = stack.templateOptions.transforms ?? [];
-  if (transforms.length > 0) template.Transform = transforms.length === 1 ? transforms[0] : [...transforms];
+  const options = stack.templateOptions;
+  const transforms = options.transforms ?? [];
+  // The elements' fragments are resolved one by one; only these options may still hold tokens.
+  const template: Record<string, unknown> = {
+    Description: stack.resolve(options.description),
+    Transform: transforms.length === 0 ? undefined : transforms.length === 1 ? transforms[0] : [...new Set(transforms)],
+    AWSTemplateFormatVersion: options.templateFormatVersion,
+    Metadata: stack.resolve(options.metadata),
+  };
   const visit = (c: IConstruct): void => {
     if (CfnElement.isCfnElement(c)) {
-      // Through JSON, as synthesis writes it: unset properties resolve to undefined and vanish there.
-      const fragment = JSON.parse(JSON.stringify(stack.resolve((c as unknown as { _toCloudFormation(): object })._toCloudFormation()) ?? {}));
-      for (const [section, entries] of Object.entries(fragment as Record<string, unknown>)) {
-        template[section] = { ...(template[section] as Record<string, unknown> | undefined ?? {}), ...(entries as Record<string, unknown>) };
-      }
+      const fragment = stack.resolve((c as unknown as { _toCloudFormation(): object })._toCloudFormation()) ?? {};
+      for (const [section, value] of Object.entries(fragment as Record<string, unknown>)) mergeSection(stack, template, section, value);
     }
     for (const child of c.node.children) {
       if (!Stack.isStack(child)) visit(child);
     }
   };
   visit(stack);
-  return template;
+  // Through JSON, as synthesis writes it: unset properties resolve to undefined and vanish there.
+  return JSON.parse(JSON.stringify(template));
+}
+
+/** Merges one element's section into the template as aws-cdk-lib does, in place (a copy per element would be quadratic). */
+function mergeSection(stack: Stack, template: Record<string, unknown>, section: string, value: unknown): void {
+  const prior = template[section];
+  if (!prior) {
+    template[section] = value;
+  } else if (section === 'Description') {
+    template[section] = `${prior}\n${value}`;
+  } else if (section === 'Transform') {
+    const merged = [...new Set([prior, value].flat())];
+    template[section] = merged.length === 1 ? merged[0] : merged;
+  } else if (section !== 'AWSTemplateFormatVersion') {
+    const into = prior as Record<string, unknown>;
+    for (const [id, entry] of Object.entries(value as Record<string, unknown>)) {
+      if (id in into) throw new Error(`CrossAccountTrustChecks: the template of ${stack.node.path} has two elements named ${id} in ${section}`);
+      into[id] = entry;
+    }
+  }
 }
 
 function toOptions(props: CrossAccountTrustChecksProps): CheckOptions {
