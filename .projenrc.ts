@@ -142,6 +142,12 @@ const benchPack = project.addTask('bench:pack', {
   receiveArgs: true,
 });
 bench.spawn(benchPack);
+const benchCli = project.addTask('bench:cli', {
+  description: 'Time the CLI on 1,000 and 10,000 generated templates against the parse floor (read + YAML-parse), with its peak memory, and its start-up (needs lib/: npx projen compile)',
+  exec: 'ts-node --project test/tsconfig.json bench/cli.ts',
+  receiveArgs: true,
+});
+bench.spawn(benchCli);
 
 // The tests of the CDK adapters run on the aws-cdk-lib dev dependency (the oldest supported) in `test`, and on the
 // newest 2.x here: newer versions report validation failures and acknowledgment ids differently. CI runs both.
