@@ -1,8 +1,9 @@
 /**
  * Reads the text of a CloudFormation template, JSON or YAML, into the long intrinsic form the engine
  * reads, with the bounds a checker of untrusted files needs (size, nesting, alias expansion) and the
- * line of any node for reports. JSON goes through the YAML parser too: JSON is YAML 1.2, and one parser
- * gives both formats the same node ranges and the same duplicate-key check.
+ * line of any node for reports. JSON is YAML 1.2, and the YAML parser is the reference for both formats
+ * (its duplicate-key check, its errors, its node ranges); strict JSON takes a shortcut through JSON.parse
+ * where that gives the same template and the same lines (see parseStrictJson).
  */
 import {
   Composer, CST, Document, LineCounter, Pair, Parser, Scalar, ScalarTag, Tags, YAMLError, YAMLMap, isAlias, isMap, isNode, isScalar, isSeq, visit,
@@ -214,7 +215,7 @@ export function nodeBound(text: string): number {
   return count;
 }
 
-function compose(text: string): { doc: Document.Parsed; lines: LineCounter } {
+function checkNodeBound(text: string): void {
   const bound = nodeBound(text);
   if (bound > MAX_TEMPLATE_NODES) {
     throw new TemplateParseError(
@@ -223,6 +224,10 @@ function compose(text: string): { doc: Document.Parsed; lines: LineCounter } {
       + 'it was not read, to keep time and memory bounded. Expected a CloudFormation template of at most 1 MB',
     );
   }
+}
+
+/** The YAML parser's tree of a text that passed checkNodeBound. */
+function compose(text: string): { doc: Document.Parsed; lines: LineCounter } {
   const lines = new LineCounter();
   const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
   checkNesting(tokens, lines);
@@ -311,9 +316,163 @@ function locate(doc: Document.Parsed, lines: LineCounter, path: TemplatePath): n
   return line;
 }
 
+/** The offset of the first character after the JSON whitespace at `i`. */
+function skipJsonSpace(text: string, i: number): number {
+  let at = i;
+  for (;;) {
+    const c = text.charCodeAt(at);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return at;
+    at++;
+  }
+}
+
+/** The offset just after the JSON string that starts (with its quote) at `i`. */
+function skipJsonString(text: string, i: number): number {
+  let at = i + 1;
+  for (;;) {
+    const c = text.charCodeAt(at);
+    if (c === 0x22) return at + 1;
+    at += c === 0x5c ? 2 : 1;
+  }
+}
+
+/** The offset just after the JSON value that starts at `i` (in a text JSON.parse accepted). */
+function skipJsonValue(text: string, i: number): number {
+  let depth = 0;
+  let at = i;
+  do {
+    const c = text.charCodeAt(at);
+    if (c === 0x22) {
+      at = skipJsonString(text, at);
+      continue;
+    }
+    if (c === 0x7b || c === 0x5b) {
+      depth++;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    } else if (depth === 0 && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
+      // A number, true, false or null: up to the next delimiter.
+      while (at < text.length && !/[\s,\]}]/.test(text[at])) at++;
+      return at;
+    }
+    at++;
+  } while (depth > 0);
+  return at;
+}
+
+/** The key-value pairs a JSON text (one JSON.parse accepted) writes: its colons outside strings. */
+function jsonPairCount(text: string): number {
+  let pairs = 0;
+  for (let i = 0; i < text.length;) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      i = skipJsonString(text, i);
+    } else {
+      if (c === 0x3a) pairs++;
+      i++;
+    }
+  }
+  return pairs;
+}
+
+/** The keys of every object in a parsed value. */
+function keyCount(value: unknown): number {
+  let keys = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    if (Array.isArray(v)) {
+      for (const item of v) stack.push(item);
+    } else {
+      for (const key in v) {
+        keys++;
+        stack.push((v as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return keys;
+}
+
+/**
+ * A template in strict JSON, read by JSON.parse: a hundred times faster than the YAML parser, with next to no garbage.
+ * Taken only where the YAML parser would give the same value: a text JSON.parse rejects (comments, YAML flow style)
+ * goes the YAML way, and so does one where the YAML path has more to say: a duplicate key (JSON.parse keeps the last
+ * value, the YAML path refuses the file), nesting beyond the bound (its error), a lone carriage return (a line break
+ * to JSON but not to the YAML parser, which rejects it). Undefined when the text is not such a template.
+ */
+export function parseStrictJson(text: string): { readonly value: unknown } | undefined {
+  const start = skipJsonSpace(text, 0);
+  if (text[start] !== '{' && text[start] !== '[') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (/\r(?!\n)/.test(text) || exceedsDepth(value, MAX_NESTING_DEPTH) || keyCount(value) !== jsonPairCount(text)) return undefined;
+  return { value };
+}
+
+/**
+ * In a text parseStrictJson read, the line locate() finds for `path` in the YAML parser's tree of the same text:
+ * the line of the key (or list item) of the deepest step that exists, a key matched exactly or else case-insensitively.
+ */
+function locateJson(text: string, path: TemplatePath): number {
+  let counted = 0;
+  let line = 1;
+  const lineAt = (offset: number) => {
+    // Offsets only grow along a path: count the line breaks since the last one.
+    for (let i = text.indexOf('\n', counted); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+    counted = offset;
+    return line;
+  };
+  let at = skipJsonSpace(text, 0);
+  let found = lineAt(at);
+  for (const step of path) {
+    let next: { key: number; value: number } | undefined;
+    if (text[at] === '{') {
+      const name = String(step);
+      let folded: { key: number; value: number } | undefined;
+      at = skipJsonSpace(text, at + 1);
+      while (text[at] === '"') {
+        const keyEnd = skipJsonString(text, at);
+        const raw = text.slice(at + 1, keyEnd - 1);
+        const key = raw.includes('\\') ? JSON.parse(text.slice(at, keyEnd)) as string : raw;
+        const value = skipJsonSpace(text, skipJsonSpace(text, keyEnd) + 1);
+        if (key === name) {
+          next = { key: at, value };
+          break;
+        }
+        if (folded === undefined && key.toLowerCase() === name.toLowerCase()) folded = { key: at, value };
+        at = skipJsonSpace(text, skipJsonValue(text, value));
+        if (text[at] === ',') at = skipJsonSpace(text, at + 1);
+      }
+      next ??= folded;
+    } else if (text[at] === '[' && typeof step === 'number' && Number.isInteger(step) && step >= 0) {
+      at = skipJsonSpace(text, at + 1);
+      for (let index = 0; text[at] !== ']'; index++) {
+        if (index === step) {
+          next = { key: at, value: at };
+          break;
+        }
+        at = skipJsonSpace(text, skipJsonValue(text, at));
+        if (text[at] === ',') at = skipJsonSpace(text, at + 1);
+      }
+    }
+    if (!next) break;
+    found = lineAt(next.key);
+    at = next.value;
+  }
+  return found;
+}
+
 /** Parses a template's text (JSON or YAML); throws TemplateParseError with a message fit for a user. */
 export function parseTemplate(text: string): ParsedTemplate {
   if (text.trim() === '') throw new TemplateParseError('it is empty; expected a CloudFormation template in JSON or YAML');
+  checkNodeBound(text);
+  const json = parseStrictJson(text);
+  if (json) return { template: json.value, lineOf: (path) => locateJson(text, path) };
   const { doc } = compose(text);
   if (doc.contents === null) {
     throw new TemplateParseError('it holds no value (only comments or a bare document marker); expected a CloudFormation template in JSON or YAML');

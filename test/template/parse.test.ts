@@ -2,11 +2,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
+import { nodePaths } from './arbitraries';
 import { check } from '../../src/engine';
 import { YamlOctal } from '../../src/private/yaml-octal';
 import {
   MAX_ALIAS_COUNT, MAX_NESTING_DEPTH, MAX_TEMPLATE_NODES, TemplateParseError, decodeTemplateText, describeNonTemplate, isCloudFormationTemplate,
-  looksLikeTemplate, nodeBound, parseTemplate, parseTemplateBody,
+  looksLikeTemplate, nodeBound, parseStrictJson, parseTemplate, parseTemplateBody,
 } from '../../src/template/parse';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -65,7 +66,7 @@ describe('YAML 1.2 as CloudFormation reads it', () => {
     expect(result.findings.find((f) => f.ruleId === 'XAT3')?.message).toMatch(/bare account id 012345678901/);
   });
 
-  test('JSON is read by the same parser, in .yaml files too', () => {
+  test('JSON is read, in .yaml files too', () => {
     expect(parseTemplate('{ "Resources": { "T": { "Type": "AWS::SNS::Topic" } } }').template).toEqual({ Resources: { T: { Type: 'AWS::SNS::Topic' } } });
     expect(parseTemplate('{\n\t"a": [1, 2.5, true, null, "x"]\n}\n').template).toEqual({ a: [1, 2.5, true, null, 'x'] });
   });
@@ -75,6 +76,100 @@ describe('YAML 1.2 as CloudFormation reads it', () => {
     const parsed = parseTemplate(decodeTemplateText(bytes));
     expect(parsed.template).toEqual({ Resources: { T: { Type: 'AWS::SNS::Topic' } } });
     expect(parsed.lineOf(['Resources', 'T', 'Type'])).toBe(3);
+  });
+});
+
+describe('strict JSON takes JSON.parse, with the template and the lines the YAML parser gives the same text', () => {
+  // A comment line makes the text YAML that JSON.parse rejects: the YAML parser reads it, one line further down.
+  const throughYaml = (text: string) => parseTemplate(`# read by the YAML parser\n${text}`);
+
+  /** JSON values shaped like templates: keys that differ only in case, escapes, every kind of number. */
+  const jsonValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('', 'a"b', 'back\\slash', 'line\nbreak', '\u2028\u0085', 'tab\t', 'cr\r', '\u0000', '\ud800', '😀')),
+      fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.constantFrom(1e21, 5e-324, 12345678901234567890)),
+      fc.constantFrom(true, false, null),
+      fc.array(tie('value'), { maxLength: 4 }),
+      fc.dictionary(
+        fc.oneof(fc.constantFrom('Resources', 'resources', 'RESOURCES', 'Type', 'type', '', '<<', 'a"b', 'é', 'K\\'), fc.string({ maxLength: 6 })),
+        tie('value'),
+        { maxKeys: 5 },
+      ),
+    ),
+  })).value;
+
+  /** The value as JSON text: compact, indented with spaces or tabs, with Unix or Windows line ends. */
+  const jsonText = fc.tuple(
+    fc.oneof(fc.constant({}), jsonValue.map((v) => ({ Resources: v })), fc.array(jsonValue, { maxLength: 3 })),
+    fc.constantFrom<string | number | undefined>(undefined, 2, 4, '\t'),
+    fc.boolean(),
+  ).map(([value, indent, crlf]) => {
+    const text = JSON.stringify(value, null, indent);
+    return crlf ? text.replace(/\n/g, '\r\n') : text;
+  });
+
+  /** Paths to nodes of the value, some changed: a key in another case, a step beyond, an index out of range. */
+  const pathsInto = (value: unknown) => fc.array(fc.tuple(
+    fc.constantFrom(...nodePaths(value)),
+    fc.constantFrom('as is', 'upper case', 'step beyond', 'index beyond'),
+    fc.oneof(fc.string({ maxLength: 4 }), fc.nat({ max: 6 })),
+  ).map(([p, change, extra]) => {
+    const last = p[p.length - 1];
+    if (change === 'upper case' && typeof last === 'string') return [...p.slice(0, -1), last.toUpperCase()];
+    if (change === 'index beyond') return [...p, 1000];
+    return change === 'step beyond' ? [...p, extra] : p;
+  }), { minLength: 1, maxLength: 8 });
+
+  test('property: the same template and the same line at every path, as the YAML parser reads the same text', () => {
+    const arb = jsonText.chain((text) => fc.tuple(fc.constant(text), pathsInto(JSON.parse(text))));
+    fc.assert(fc.property(arb, ([text, paths]) => {
+      expect(parseStrictJson(text)).toBeDefined();
+      const direct = parseTemplate(text);
+      const yaml = throughYaml(text);
+      expect(direct.template).toEqual(yaml.template);
+      for (const p of paths) expect([p, direct.lineOf(p)]).toEqual([p, yaml.lineOf(p) - 1]);
+    }), { numRuns: 300 });
+  });
+
+  test('the fixtures in JSON: the same template and lines', () => {
+    const text = fixture('lines.json');
+    expect(parseStrictJson(text)).toBeDefined();
+    const direct = parseTemplate(text);
+    const yaml = throughYaml(text);
+    expect(direct.template).toEqual(yaml.template);
+    for (const p of nodePaths(direct.template)) expect([p, direct.lineOf(p)]).toEqual([p, yaml.lineOf(p) - 1]);
+  });
+
+  test('numbers JSON.stringify does not write: -0, exponents, leading spaces and digits past double precision', () => {
+    const text = '{ "a" : -0 , "b":1E+2,"c": -1.50e-3 ,"d" :123456789012345678901234567890, "e": 1e400, "f": "\\u0041\\/"}';
+    expect(parseStrictJson(text)).toBeDefined();
+    expect(parseTemplate(text).template).toEqual(throughYaml(text).template);
+    expect(Object.is((parseTemplate(text).template as { a: number }).a, -0)).toBe(true);
+  });
+
+  test('a __proto__ key is an own key, as in the YAML parser', () => {
+    const text = '{"Resources": {"__proto__": {"Type": "AWS::SNS::Topic"}}}';
+    expect(parseStrictJson(text)).toBeDefined();
+    expect(Object.keys((parseTemplate(text).template as { Resources: object }).Resources)).toEqual(['__proto__']);
+    expect(parseTemplate(text).template).toEqual(throughYaml(text).template);
+  });
+
+  test.each([
+    ['a duplicate key', '{"Resources": {"A": 1, "A": 2}}', /^duplicate key "A" at line 1 \(first at line 1\)/],
+    ['a duplicate key in a nested object', '{"a": [{"k": 1}, {"k": 1, "x": {"\\u006b": 2, "k": 3}}]}', /^duplicate key "k" at line 1/],
+    ['a nesting beyond the bound', `{"a": ${'{"a": '.repeat(MAX_NESTING_DEPTH)}1${'}'.repeat(MAX_NESTING_DEPTH)}}`, /nested more than 200 levels deep \(at line 1\)/],
+    ['a lone carriage return', '{"Resources":\r{"A": 1}}', /^invalid YAML or JSON at line 1/],
+  ])('%s: the YAML parser\'s error, as before', (_name, text, message) => {
+    expect(parseStrictJson(text)).toBeUndefined();
+    expect(parseError(text).message).toMatch(message);
+  });
+
+  test('JSON with comments or in YAML flow style is read by the YAML parser', () => {
+    for (const text of ['{"a": 1} # note', '{ a: 1 }', '{"a": 1,}', "{'a': 1}"]) {
+      expect(parseStrictJson(text)).toBeUndefined();
+      expect(parseTemplate(text).template).toEqual({ a: 1 });
+    }
   });
 });
 
