@@ -1,5 +1,5 @@
-import { adjacencyGraphs, dictionary as commonDictionary } from '@zxcvbn-ts/language-common';
-import { dictionary as englishDictionary } from '@zxcvbn-ts/language-en';
+import type * as LanguageCommon from '@zxcvbn-ts/language-common';
+import type * as LanguageEnglish from '@zxcvbn-ts/language-en';
 import { ID_WORDS, PLACEHOLDER_WORDS, TOP_LEVEL_DOMAINS, words } from './vocabulary';
 
 /** Where a word was found, which decides how a finding names it. */
@@ -52,6 +52,12 @@ export function loadLexicon(): Lexicon {
   if (lexicon) {
     return lexicon;
   }
+  // Required here, not imported: loading zxcvbn's lists takes longer than everything else the CLI and the rule pack
+  // load together, and only a value to estimate needs them (not `--version`, nor a template without an ExternalId literal).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { adjacencyGraphs, dictionary: commonDictionary } = require('@zxcvbn-ts/language-common') as typeof LanguageCommon;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { dictionary: englishDictionary } = require('@zxcvbn-ts/language-en') as typeof LanguageEnglish;
   const entries = new Map<string, WordEntry>();
   const add = (word: string, bits: number, source: WordSource) => {
     const key = word.toLowerCase();
