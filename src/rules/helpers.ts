@@ -45,8 +45,19 @@ export function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-/** Every ExternalId value of every cross-account trust statement, with where it comes from. */
-export function externalIdUsages(app: AppModel): ExternalIdUsage[] {
+const usagesOf = new WeakMap<AppModel, readonly ExternalIdUsage[]>();
+
+/**
+ * Every ExternalId value of every cross-account trust statement, with where it comes from. Computed once per
+ * analysed model (XAT4, XAT5, XAT6 and XAT7 all ask), and forgotten with it.
+ */
+export function externalIdUsages(app: AppModel): readonly ExternalIdUsage[] {
+  let usages = usagesOf.get(app);
+  if (usages === undefined) usagesOf.set(app, (usages = findExternalIdUsages(app)));
+  return usages;
+}
+
+function findExternalIdUsages(app: AppModel): ExternalIdUsage[] {
   const out: ExternalIdUsage[] = [];
   for (const role of app.roles) {
     for (const v of role.variants) {
