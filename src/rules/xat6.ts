@@ -1,11 +1,26 @@
 import { clipText, externalIdUsages, listText } from './helpers';
+import { EffectiveOptions } from '../engine/analysis';
 import { Rule, RuleFinding, acknowledgeHint } from '../engine/rule';
 import { literalText } from '../engine/values';
 import { estimateEntropy } from '../external-id/entropy';
 
+/**
+ * The estimates of the literals of one check, by value: a literal is estimated once however many statements,
+ * variants and templates hold it (the estimator takes up to milliseconds a call on long values). Keyed by the
+ * check's options object, so nothing outlives a run.
+ */
+const estimates = new WeakMap<EffectiveOptions, Map<string, number>>();
+
+function entropyBits(value: string, options: EffectiveOptions): number {
+  let known = estimates.get(options);
+  if (known === undefined) estimates.set(options, (known = new Map()));
+  let bits = known.get(value);
+  if (bits === undefined) known.set(value, (bits = Math.floor(estimateEntropy(value).bits)));
+  return bits;
+}
+
 /** How guessable a literal is, with the estimator of ExternalId.validate (which the CDK constructs apply too). */
-function strength(value: string, minBits: number): string {
-  const bits = Math.floor(estimateEntropy(value).bits);
+function strength(bits: number, minBits: number): string {
   return bits < minBits
     ? `and its estimated entropy of ${bits} bits is below the minimum of ${minBits}, so it can also be guessed`
     : `even though its estimated entropy of ${bits} bits would make it hard to guess`;
@@ -29,7 +44,7 @@ export const XAT6: Rule = {
       if (s.literal) {
         const text = literalText(s.value)!;
         issues.push(`it is a literal of ${text.length} ${text.length === 1 ? 'character' : 'characters'} written in the template, so everyone who reads the template knows it`
-          + `, ${strength(text, app.options.minExternalIdEntropyBits)}`);
+          + `, ${strength(entropyBits(text, app.options), app.options.minExternalIdEntropyBits)}`);
       }
       if (s.computedFromLiterals.length > 0) {
         issues.push(`it is computed by ${s.computedFromLiterals.join(' and ')} from literals written in the template, so everyone who reads the template can compute it`);

@@ -1,6 +1,8 @@
 import { Aws, CfnResource, CustomResource, Fn } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { VENDOR_ACCOUNT, VENDOR_ROLE, checkOne, ofRule } from './fixtures';
+import { check } from '../../src/engine';
+import { ExternalId } from '../../src/external-id';
 
 function roleWithExternalId(externalId: string) {
   return checkOne((s) => new iam.Role(s, 'Role', { assumedBy: new iam.ArnPrincipal(VENDOR_ROLE), externalIds: [externalId] }));
@@ -28,6 +30,39 @@ describe('XAT6: literal or predictable ExternalId', () => {
       assumedBy: new iam.ArnPrincipal(VENDOR_ROLE), externalIds: ['Z3hQ9mVt7LkP2wXr8NcB5yDf4GsJ6aHe'],
     }), { minExternalIdEntropyBits: 400 }), 'XAT6')[0];
     expect(demanding.message).toMatch(/below the minimum of 400/);
+  });
+
+  test('a literal held by several templates and variants of one check is judged the same everywhere, as ExternalId.estimateEntropyBits does', () => {
+    const value = 'acme-external-id-2024-customer-00';
+    const template = {
+      Conditions: { InEurope: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'] } },
+      Resources: {
+        Role: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            AssumeRolePolicyDocument: {
+              Statement: [{
+                Effect: 'Allow',
+                Principal: { AWS: { 'Fn::If': ['InEurope', VENDOR_ROLE, `arn:aws:iam::${VENDOR_ACCOUNT}:role/Other`] } },
+                Action: 'sts:AssumeRole',
+                Condition: { StringEquals: { 'sts:ExternalId': value } },
+              }],
+            },
+          },
+        },
+      },
+    };
+    const bits = ExternalId.estimateEntropyBits(value);
+    for (const minExternalIdEntropyBits of [bits, bits + 1]) {
+      const result = check(['a.json', 'b.json', 'c.json'].map((source) => ({ source, template })), { minExternalIdEntropyBits });
+      const messages = ofRule(result, 'XAT6').map((f) => f.message);
+      expect(messages).toHaveLength(3);
+      for (const m of messages) {
+        expect(m).toContain(minExternalIdEntropyBits > bits
+          ? `its estimated entropy of ${bits} bits is below the minimum of ${minExternalIdEntropyBits}`
+          : `even though its estimated entropy of ${bits} bits would make it hard to guess`);
+      }
+    }
   });
 
   test.each([
