@@ -127,8 +127,19 @@ export function narrowedArn(t: AssumeTarget): string {
   return `arn:aws:iam::${t.account ?? (t.anyAccount ? '*' : '<account>')}:role/<role name>`;
 }
 
-/** Every Allow statement of an identity policy that covers sts:AssumeRole, with what it can assume. */
-export function assumeGrants(app: AppModel): AssumeGrant[] {
+const grantsOf = new WeakMap<AppModel, readonly AssumeGrant[]>();
+
+/**
+ * Every Allow statement of an identity policy that covers sts:AssumeRole, with what it can assume. Computed once
+ * per analysed model (XAT8 and XAT9 both ask), and forgotten with it.
+ */
+export function assumeGrants(app: AppModel): readonly AssumeGrant[] {
+  let grants = grantsOf.get(app);
+  if (grants === undefined) grantsOf.set(app, (grants = findAssumeGrants(app)));
+  return grants;
+}
+
+function findAssumeGrants(app: AppModel): AssumeGrant[] {
   const out: AssumeGrant[] = [];
   for (const doc of app.policies) {
     for (const statement of doc.policy.statements) {

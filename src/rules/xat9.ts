@@ -3,6 +3,7 @@ import { assumeGrants, docText } from './identity';
 import { ASSUME_ROLE, AppModel, PolicyDoc } from '../engine/analysis';
 import { NStatement, conditionsOn, coversAction, globMatches, isPlain } from '../engine/policy';
 import { Rule, RuleFinding } from '../engine/rule';
+import { TemplateModel } from '../engine/template';
 import { literalText } from '../engine/values';
 
 const DENY_EXAMPLE = '{"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}}}';
@@ -21,20 +22,43 @@ function deniesOwnAccount(s: NStatement, doc: PolicyDoc, targets: readonly strin
   }));
 }
 
+/**
+ * The identity policy documents attached to each role, by template and role logical id, each role's documents
+ * grouped by document (one group holds the variants of one document). Built once per analysed model, so that
+ * looking for a Deny costs what the role holds, not what the template holds.
+ */
+type AttachedDocs = ReadonlyMap<TemplateModel, ReadonlyMap<string, ReadonlyArray<readonly PolicyDoc[]>>>;
+
+const attachedDocsOf = new WeakMap<AppModel, AttachedDocs>();
+
+function attachedDocs(app: AppModel): AttachedDocs {
+  let index = attachedDocsOf.get(app);
+  if (index !== undefined) return index;
+  const groups = new Map<TemplateModel, Map<string, Map<string, PolicyDoc[]>>>();
+  for (const d of app.policies) {
+    let byRole = groups.get(d.resource.template);
+    if (byRole === undefined) groups.set(d.resource.template, (byRole = new Map()));
+    const key = `${d.resource.id}\u0000${d.label}`;
+    for (const role of new Set(d.attachedTo)) {
+      let byDoc = byRole.get(role);
+      if (byDoc === undefined) byRole.set(role, (byDoc = new Map()));
+      const variants = byDoc.get(key);
+      if (variants === undefined) byDoc.set(key, [d]);
+      else variants.push(d);
+    }
+  }
+  index = new Map([...groups].map(([tm, byRole]) => [tm, new Map([...byRole].map(([role, byDoc]) => [role, [...byDoc.values()]]))]));
+  attachedDocsOf.set(app, index);
+  return index;
+}
+
 /** Whether the principal holding `doc` also holds a qualifying Deny: in the same document or in every variant of a document attached to the same roles. */
 function hasDeny(app: AppModel, doc: PolicyDoc, targets: readonly string[]): boolean {
   if (doc.policy.statements.some((s) => deniesOwnAccount(s, doc, targets))) return true;
   if (doc.attachedTo.length === 0) return false;
-  const tm = doc.resource.template;
-  return doc.attachedTo.every((role) => {
-    const groups = new Map<string, PolicyDoc[]>();
-    for (const d of app.policies) {
-      if (d.resource.template !== tm || !d.attachedTo.includes(role)) continue;
-      const key = `${d.resource.id}\u0000${d.label}`;
-      groups.set(key, [...(groups.get(key) ?? []), d]);
-    }
-    return [...groups.values()].some((ds) => ds.every((d) => d.policy.statements.some((s) => deniesOwnAccount(s, d, targets))));
-  });
+  const byRole = attachedDocs(app).get(doc.resource.template);
+  const denies = (d: PolicyDoc) => d.policy.statements.some((s) => deniesOwnAccount(s, d, targets));
+  return doc.attachedTo.every((role) => (byRole?.get(role) ?? []).some((variants) => variants.every(denies)));
 }
 
 export const XAT9: Rule = {
