@@ -80,8 +80,14 @@ export function applyTransforms(template: unknown): TransformedTemplate {
 
 function containsForEach(node: unknown, depth: number): boolean {
   if (depth > 64 || typeof node !== 'object' || node === null) return false;
-  if (Array.isArray(node)) return node.some((x) => containsForEach(x, depth + 1));
-  return Object.entries(node).some(([k, v]) => FOR_EACH.test(k) || containsForEach(v, depth + 1));
+  if (Array.isArray(node)) {
+    for (const x of node) if (containsForEach(x, depth + 1)) return true;
+    return false;
+  }
+  // Every template is walked: no arrays of entries or closures per node.
+  const record = node as Record<string, unknown>;
+  for (const k of Object.keys(record)) if (FOR_EACH.test(k) || containsForEach(record[k], depth + 1)) return true;
+  return false;
 }
 
 /** SAM resources whose expansion this check does not read. */
@@ -104,13 +110,21 @@ function samNotices(template: Record<string, unknown>): TransformProblem[] {
 /** `Fn::Transform` anywhere (AWS::Include and snippet macros): the snippet they produce is not in the file. */
 function snippetTransformNotices(template: Record<string, unknown>): TransformProblem[] {
   const out: TransformProblem[] = [];
-  const walk = (node: unknown, path: Array<string | number>, depth: number) => {
+  // One path, extended and shortened on the way: every template is walked, and a copy is made only for a notice.
+  const path: Array<string | number> = [];
+  const walk = (node: unknown, depth: number) => {
     if (depth > 64 || typeof node !== 'object' || node === null || out.length >= 20) return;
     if (Array.isArray(node)) {
-      node.forEach((x, i) => walk(x, [...path, i], depth + 1));
+      for (let i = 0; i < node.length; i++) {
+        path.push(i);
+        walk(node[i], depth + 1);
+        path.pop();
+      }
       return;
     }
-    for (const [k, v] of Object.entries(node)) {
+    const record = node as Record<string, unknown>;
+    for (const k of Object.keys(record)) {
+      const v = record[k];
       if (k === SNIPPET_TRANSFORM) {
         // One transform, or (as some vendors write it) a list of them.
         const specs = (Array.isArray(v) ? v : [v]).map((x) => (isObject(x) ? x : {}));
@@ -127,11 +141,13 @@ function snippetTransformNotices(template: Record<string, unknown>): TransformPr
               + 'deploys may differ from what was checked',
         });
       } else {
-        walk(v, [...path, k], depth + 1);
+        path.push(k);
+        walk(v, depth + 1);
+        path.pop();
       }
     }
   };
-  walk(template, [], 0);
+  walk(template, 0);
   return out;
 }
 
