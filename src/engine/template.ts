@@ -173,6 +173,11 @@ export interface BuildOptions {
 export class ExportRegistry {
   private readonly entries = new Map<string, Array<{ source: string; value: () => RValue }>>();
   private readonly resolving = new Set<string>();
+  /**
+   * What `lookup` returned for a name, until another template exports it too: thousands of templates may import
+   * one name that thousands export (copies of one template), and each value is resolved once anyway.
+   */
+  private readonly combined = new Map<string, RValue>();
 
   /** Registers the exports of one template; names that are not literal once resolved are left out. */
   public add(source: string, template: unknown): void {
@@ -186,7 +191,10 @@ export class ExportRegistry {
       if (text === undefined) continue;
       let cached: RValue | undefined;
       const value = () => (cached ??= importedValue(resolver().resolve(output.Value), source, text));
-      this.entries.set(text, [...(this.entries.get(text) ?? []), { source, value }]);
+      const same = this.entries.get(text);
+      if (same === undefined) this.entries.set(text, [{ source, value }]);
+      else same.push({ source, value });
+      this.combined.delete(text);
     }
   }
 
@@ -195,13 +203,17 @@ export class ExportRegistry {
     const found = this.entries.get(name);
     if (found === undefined) return undefined;
     if (this.resolving.has(name)) return unknownStr(`Fn::ImportValue ${name}, whose export leads back to itself`);
+    const known = this.combined.get(name);
+    if (known !== undefined) return known;
     this.resolving.add(name);
     try {
+      // Each value is resolved once (and kept), so the result stands until the name gets another export.
       const values = found.map((e) => e.value());
-      if (values.length === 1) return values[0];
-      return values.every((v) => v.t === 'str')
+      const result: RValue = values.length === 1 ? values[0] : values.every((v) => v.t === 'str')
         ? { t: 'str', alts: uniqueAlts(values.flatMap((v) => (v.t === 'str' ? v.alts : []))) }
         : unknownStr(`Fn::ImportValue ${name}, which several templates of this check export with values of different shapes`);
+      this.combined.set(name, result);
+      return result;
     } finally {
       this.resolving.delete(name);
     }
