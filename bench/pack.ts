@@ -2,7 +2,8 @@
  * The rule pack against cdk-nag's AwsSolutions on the same generated app (bench/pack-app.js): (a) bare synth,
  * (b) + CrossAccountTrustChecks, (c) + AwsSolutionsChecks, (d) both. Every run is its own process on the compiled lib/;
  * the variants alternate (their order rotates from one repetition to the next) and the figures are medians over the
- * repetitions. Prints synth time, validate() time of each pack, the ratios of issue 10 and the peak RSS over bare synth.
+ * repetitions. Prints synth time, validate() time of each pack, the ratios of issue 10 and the peak RSS over bare synth;
+ * and what importing the library costs (bench/import-cost.js) beside what a CDK app loads anyway.
  *
  *   npx projen bench:pack [--quick] [--roles 100,1000,5000] [--reps 3]   (part of npx projen bench)
  */
@@ -73,6 +74,39 @@ const ratio = (a: Time, b: Time) => `${times(a.wall / b.wall)} (CPU ${times(a.cp
 console.log(`bench:pack: ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}; roles ${sizes.join(', ')}; ${reps} repetitions; node ${process.version}`);
 // aws-cdk-lib, cdk-nag and lib/ from disk once, so that the first measured run does not pay for a cold file cache.
 run(sizes[0], 'both');
+
+interface Import {
+  readonly ms: number;
+  readonly modules: number;
+  readonly unwanted: Record<string, number>;
+  readonly rssMB: number;
+}
+
+/** Importing the package root against what a CDK app with IAM roles loads anyway, alternating, medians. */
+function importCost(): void {
+  const IMPORTS = {
+    'the package root (lib/)': ['../lib'],
+    // What every app with an IAM role loads anyway.
+    'aws-cdk-lib App, Stack and aws-iam Role': ['aws-cdk-lib#App', 'aws-cdk-lib#Stack', 'aws-cdk-lib/aws-iam#Role'],
+    'cdk-nag (its index)': ['cdk-nag'],
+  };
+  const runs = new Map<string, Import[]>(Object.keys(IMPORTS).map((k) => [k, []]));
+  for (let r = 0; r < 7; r++) {
+    for (const [name, modules] of Object.entries(IMPORTS)) {
+      const child = spawnSync(process.execPath, [path.join(__dirname, 'import-cost.js'), ...modules], { encoding: 'utf8' });
+      const line = child.stdout.split('\n').find((l) => l.startsWith('BENCH '));
+      if (child.status !== 0 || line === undefined) throw new Error(`bench:pack: importing ${name} exited with ${child.status}:\n${child.stderr.slice(-3000)}`);
+      runs.get(name)!.push(JSON.parse(line.slice('BENCH '.length)));
+    }
+  }
+  console.log('\nimport (require() time in a fresh process, median of 7; modules loaded; RSS after):');
+  for (const [name, list] of runs) {
+    const unwanted = Object.entries(list[0].unwanted).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
+    console.log(`  ${name}: ${median(list.map((i) => i.ms)).toFixed(0)} ms, ${list[0].modules} modules, ${median(list.map((i) => i.rssMB)).toFixed(0)} MB`
+      + `${unwanted.length > 0 ? `; loads ${unwanted.join(', ')}` : ''}`);
+  }
+}
+importCost();
 
 interface Summary {
   readonly roles: number;
