@@ -152,13 +152,12 @@ function addRole(t, shape, i, next, shared) {
 }
 
 /**
- * Templates holding `roles` roles in all, one to five each (cycling), numbered from 0. Every 50th literal
+ * Templates holding `roles` roles in all, one to five each (cycling), numbered from 0, one at a time. Every 50th literal
  * ExternalId is one of a few shared values; every 20th template exports a role ARN that the next one imports.
  */
-function templates(roles, seed = 20261201) {
+function* generate(roles, seed = 20261201) {
   const next = prng(seed);
   const sharedValues = Array.from({ length: 5 }, () => randomText(next, 40));
-  const out = [];
   let made = 0;
   for (let n = 0; made < roles; n++) {
     const count = Math.min(1 + (n % 5), roles - made);
@@ -181,9 +180,13 @@ function templates(roles, seed = 20261201) {
       };
     }
     made += count;
-    out.push({ source: `templates/t${String(n).padStart(5, '0')}.json`, template: t, account: '999988887777' });
+    yield { source: `templates/t${String(n).padStart(5, '0')}.json`, template: t, account: '999988887777' };
   }
-  return out;
 }
 
-module.exports = { templates };
+/** All of `generate` at once. */
+function templates(roles, seed) {
+  return [...generate(roles, seed)];
+}
+
+module.exports = { generate, templates };
