@@ -1,16 +1,17 @@
 /**
- * One run of `check`: discover the templates, read and parse each, and hand all of them to the engine
- * in one call (XAT7 compares ExternalIds across every file of the run).
+ * One run of `check`: discover the templates, read and parse each and hand it to the engine's incremental checker
+ * right away, keeping of it only its text (for the lines of what is found in it); the checker keeps findings, not
+ * templates, and compares ExternalIds across every file of the run (XAT7) at the end.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { discover, TemplateTarget } from './discover';
 import { AcknowledgedFinding, Report, ReportError, ReportFinding } from './report';
-import { CheckOptions, TemplateInput, check } from '../engine';
+import { CheckOptions, createChecker } from '../engine';
 import { isObject } from '../private/json';
 import {
   MAX_TEMPLATE_BYTES, ParsedTemplate, TemplateParseError, decodeTemplateText, describeNonTemplate, isCloudFormationTemplate,
-  looksLikeTemplate, looksLikeTemplateBytes, parseTemplate, parseTemplateBody,
+  TemplatePath, looksLikeTemplate, looksLikeTemplateBytes, parseTemplate, parseTemplateBody,
 } from '../template/parse';
 
 export interface ScanOptions {
@@ -19,7 +20,7 @@ export interface ScanOptions {
   /** The own account of every template, overriding the environments of a cloud assembly. */
   readonly account?: string;
   readonly check: Omit<CheckOptions, 'parseTemplateBody'>;
-  /** Find the line of every finding (reads each file with findings a second time). */
+  /** Find the line of every finding, error and notice (parses each YAML file with one a second time). */
   readonly withLines: boolean;
 }
 
@@ -88,6 +89,30 @@ function load(target: TemplateTarget): Loaded {
   return { kind: 'template', parsed };
 }
 
+/**
+ * The line of each item (finding, error, notice) at its path in its template, found template by template: all the
+ * paths of one template in one call, so that at most one template's syntax tree is alive at a time.
+ */
+function linesOfAll<T extends { source: string }>(
+  templates: ReadonlyMap<string, { linesOf: ParsedTemplate['linesOf'] }>, items: readonly T[], pathOf: (item: T) => TemplatePath | undefined,
+): Map<object, number> {
+  const bySource = new Map<string, Array<{ item: T; path: TemplatePath }>>();
+  for (const item of items) {
+    const at = pathOf(item);
+    // The engine's own problems ('(rules)', '(engine)') are about no file.
+    if (at === undefined || !templates.has(item.source)) continue;
+    const list = bySource.get(item.source);
+    if (list) list.push({ item, path: at });
+    else bySource.set(item.source, [{ item, path: at }]);
+  }
+  const lines = new Map<object, number>();
+  for (const [source, list] of bySource) {
+    const found = templates.get(source)!.linesOf(list.map((x) => x.path));
+    list.forEach(({ item }, i) => lines.set(item, found[i]));
+  }
+  return lines;
+}
+
 /** Scans `paths` and returns what was found; never throws for a bad input (it becomes an error entry). */
 export function scan(paths: readonly string[], options: ScanOptions): Report {
   const uriOf = (absolutePath: string) => path.relative(options.cwd, absolutePath).split(path.sep).join('/');
@@ -99,8 +124,9 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
     ...(target.stack ? { stack: target.stack } : {}),
     ...(target.nestedStack ? { nestedStack: target.nestedStack } : {}),
   });
-  const templates = new Map<string, { target: TemplateTarget; parsed: ParsedTemplate }>();
-  const inputs: TemplateInput[] = [];
+  // Of each template, what the report needs after the check: not the template itself.
+  const templates = new Map<string, { target: TemplateTarget; linesOf: ParsedTemplate['linesOf'] }>();
+  const checker = createChecker({ ...options.check, parseTemplateBody });
   let files = 0;
   let skipped = 0;
   for (const target of discovery.targets) {
@@ -116,17 +142,22 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
     }
     // One template file can be the template of several NestedStacks; the engine tells their resources apart by source.
     const source = target.nestedStack !== undefined ? `${target.file} (nested stack ${target.nestedStack})` : target.file;
-    templates.set(source, { target, parsed: loaded.parsed });
-    inputs.push({ source, template: loaded.parsed.template, account: options.account ?? target.account });
+    templates.set(source, { target, linesOf: loaded.parsed.linesOf });
+    checker.add({ source, template: loaded.parsed.template, account: options.account ?? target.account });
   }
 
-  const result = check(inputs, { ...options.check, parseTemplateBody });
+  const result = checker.finish();
+  // An inner resource of a StackSet is located at its StackSet, the outermost part of its id.
+  const pathOf = (e: { resource?: string; path?: TemplatePath }) => e.path ?? (e.resource ? ['Resources', e.resource.split('/')[0]] : undefined);
+  const lines = options.withLines
+    ? linesOfAll(templates, [...result.findings, ...result.errors, ...result.notices], pathOf)
+    : new Map<object, number>();
   const findings: ReportFinding[] = [];
   const acknowledged: AcknowledgedFinding[] = [];
   for (const f of result.findings) {
     // The engine reports findings only for the inputs it was given.
-    const { target, parsed } = templates.get(f.source)!;
-    const line = options.withLines ? parsed.lineOf(f.path) : undefined;
+    const { target } = templates.get(f.source)!;
+    const line = lines.get(f);
     const finding: ReportFinding = {
       ...where(target),
       resource: f.resource,
@@ -140,11 +171,9 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
     if (reason === undefined) findings.push(finding);
     else acknowledged.push({ ...finding, reason });
   }
-  const placed = (e: { source: string; resource?: string; message: string; path?: ReadonlyArray<string | number> }) => {
+  const placed = (e: { source: string; resource?: string; message: string; path?: TemplatePath }) => {
     const t = templates.get(e.source);
-    // An inner resource of a StackSet is located at its StackSet, the outermost part of its id.
-    const at = e.path ?? (e.resource ? ['Resources', e.resource.split('/')[0]] : undefined);
-    const line = t && at && options.withLines ? t.parsed.lineOf(at) : undefined;
+    const line = lines.get(e);
     return {
       // The engine's own problems ('(rules)', '(engine)') are about no file.
       ...(t ? where(t.target) : { file: e.source }),

@@ -39,9 +39,12 @@ export interface ParsedTemplate {
   /** The template with every short-form tag in its long form (`{ "Fn::Sub": ... }`). */
   readonly template: unknown;
   /**
-   * The 1-based line of the deepest node on `path` (keys from the template root) that exists.
-   * The syntax tree is rebuilt on first use, so that the tree of a large template is not kept alive by every caller.
+   * The 1-based line of the deepest node on each of `paths` (keys from the template root) that exists. Only the text is
+   * kept: a YAML template's syntax tree is rebuilt for the call and dropped after it, so ask for all of a template's
+   * paths at once.
    */
+  linesOf(paths: readonly TemplatePath[]): number[];
+  /** `linesOf([path])[0]`. */
   lineOf(path: TemplatePath): number;
 }
 
@@ -472,20 +475,20 @@ export function parseTemplate(text: string): ParsedTemplate {
   if (text.trim() === '') throw new TemplateParseError('it is empty; expected a CloudFormation template in JSON or YAML');
   checkNodeBound(text);
   const json = parseStrictJson(text);
-  if (json) return { template: json.value, lineOf: (path) => locateJson(text, path) };
+  if (json) {
+    const linesOf = (paths: readonly TemplatePath[]) => paths.map((p) => locateJson(text, p));
+    return { template: json.value, linesOf, lineOf: (path) => linesOf([path])[0] };
+  }
   const { doc } = compose(text);
   if (doc.contents === null) {
     throw new TemplateParseError('it holds no value (only comments or a bare document marker); expected a CloudFormation template in JSON or YAML');
   }
   const template = toTemplate(doc);
-  let tree: { doc: Document.Parsed; lines: LineCounter } | undefined;
-  return {
-    template,
-    lineOf: (path) => {
-      tree ??= compose(text);
-      return locate(tree.doc, tree.lines, path);
-    },
+  const linesOf = (paths: readonly TemplatePath[]) => {
+    const tree = compose(text);
+    return paths.map((p) => locate(tree.doc, tree.lines, p));
   };
+  return { template, linesOf, lineOf: (path) => linesOf([path])[0] };
 }
 
 /** For the engine's StackSet `TemplateBody` strings: the same parser, tags and limits as for files. */
