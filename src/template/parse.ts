@@ -229,11 +229,14 @@ function checkNodeBound(text: string): void {
   }
 }
 
-/** The YAML parser's tree of a text that passed checkNodeBound. */
-function compose(text: string): { doc: Document.Parsed; lines: LineCounter } {
+/**
+ * The YAML parser's tree of a text that passed checkNodeBound. `again`: the text was composed before without error,
+ * so its nesting and keys need no second check.
+ */
+function compose(text: string, again = false): { doc: Document.Parsed; lines: LineCounter } {
   const lines = new LineCounter();
   const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
-  checkNesting(tokens, lines);
+  if (!again) checkNesting(tokens, lines);
   let first: Document.Parsed | undefined;
   for (const doc of new Composer(COMPOSE_OPTIONS).compose(tokens, true, text.length)) {
     if (first) {
@@ -246,7 +249,7 @@ function compose(text: string): { doc: Document.Parsed; lines: LineCounter } {
   const doc = first!;
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (problem) throw yamlError(problem, lines);
-  checkKeys(doc, lines);
+  if (!again) checkKeys(doc, lines);
   return { doc, lines };
 }
 
@@ -485,7 +488,7 @@ export function parseTemplate(text: string): ParsedTemplate {
   }
   const template = toTemplate(doc);
   const linesOf = (paths: readonly TemplatePath[]) => {
-    const tree = compose(text);
+    const tree = compose(text, true);
     return paths.map((p) => locate(tree.doc, tree.lines, p));
   };
   return { template, linesOf, lineOf: (path) => linesOf([path])[0] };
