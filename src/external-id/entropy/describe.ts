@@ -346,7 +346,7 @@ class Search {
   /** Dictionary words (leet undone), and letter tokens that read as words. */
   private words(i: number, add: Add): void {
     const text = this.text;
-    const { words, prefixes } = this.lexicon;
+    const { prefixes } = this.lexicon;
     // the text as written, and with leet read as letters (1 as i, and as l)
     const variants = [this.lower, this.deleetI, this.deleetL];
     const dead = [false, false, false];
@@ -369,7 +369,7 @@ class Search {
           dead[v] = true;
           continue;
         }
-        const entry = j - i >= 2 && letters > 0 ? lookup(words, candidate) : undefined;
+        const entry = j - i >= 2 && letters > 0 ? lookup(this.lexicon, candidate) : undefined;
         if (!entry) continue;
         if (v === 0) {
           this.word(i, j, entry.bits, entry.source, 0, add);
@@ -719,13 +719,18 @@ const ENCODED = /[A-Za-z0-9+/]+=*/y;
 const BASE64_CHARACTER = /[A-Za-z0-9+/=]/;
 
 /** A listed word, or the plural (-s, -es) of one at one bit more. */
-function lookup(words: ReadonlyMap<string, WordEntry>, candidate: string): WordEntry | undefined {
+function lookup(lexicon: Lexicon, candidate: string): WordEntry | undefined {
+  const { words, wordEntry } = lexicon;
   const entry = words.get(candidate);
-  if (entry || candidate.length < 4 || !candidate.endsWith('s')) {
-    return entry;
+  if (entry !== undefined || candidate.length < 4 || !candidate.endsWith('s')) {
+    return entry === undefined ? undefined : wordEntry(entry);
   }
   const singular = words.get(candidate.slice(0, -1)) ?? (candidate.endsWith('es') ? words.get(candidate.slice(0, -2)) : undefined);
-  return singular && { bits: singular.bits + 1, source: singular.source };
+  if (singular === undefined) {
+    return undefined;
+  }
+  const { bits, source } = wordEntry(singular);
+  return { bits: bits + 1, source };
 }
 
 /** A number as a counter (log2 of its value, plus its width when zero-padded) or as digits, whichever is shorter. */
