@@ -2,7 +2,7 @@ import { clipText, externalIdUsages, listText } from './helpers';
 import { EffectiveOptions } from '../engine/analysis';
 import { Rule, RuleFinding, acknowledgeHint } from '../engine/rule';
 import { literalText } from '../engine/values';
-import { estimateEntropy } from '../external-id/entropy';
+import type * as Entropy from '../external-id/entropy';
 
 /**
  * The estimates of the literals of one check, by value: a literal is estimated once however many statements,
@@ -11,11 +11,19 @@ import { estimateEntropy } from '../external-id/entropy';
  */
 const estimates = new WeakMap<EffectiveOptions, Map<string, number>>();
 
+let estimator: typeof Entropy | undefined;
+
 function entropyBits(value: string, options: EffectiveOptions): number {
   let known = estimates.get(options);
   if (known === undefined) estimates.set(options, (known = new Map()));
   let bits = known.get(value);
-  if (bits === undefined) known.set(value, (bits = Math.floor(estimateEntropy(value).bits)));
+  if (bits === undefined) {
+    // Required at the first literal ExternalId, not imported: the estimator's 6 modules cost every CLI command and
+    // every synth about 25 ms, and most templates (parameters, no ExternalId) never need them.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    estimator ??= require('../external-id/entropy') as typeof Entropy;
+    known.set(value, (bits = Math.floor(estimator.estimateEntropy(value).bits)));
+  }
   return bits;
 }
 
