@@ -1,7 +1,7 @@
 /**
  * Wording shared by the rules' messages, so that every finding names its statement and principals the same way.
  */
-import { AppModel, ExternalIdSource, TrustPrincipal, TrustStatement, externalIdSource, trustedAccountIds } from '../engine/analysis';
+import { AppModel, ExternalIdSource, TrustPrincipal, TrustStatement, derived, externalIdSource, trustedAccountIds } from '../engine/analysis';
 import { NCondition, interpretsWildcards, isNegated } from '../engine/policy';
 import { ClassifiedPrincipal } from '../engine/principals';
 import { ResourceModel, ResourceVariant } from '../engine/template';
@@ -45,16 +45,14 @@ export function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-const usagesOf = new WeakMap<AppModel, readonly ExternalIdUsage[]>();
+const USAGES = Symbol('externalIdUsages');
 
 /**
  * Every ExternalId value of every cross-account trust statement, with where it comes from. Computed once per
  * analysed model (XAT4, XAT5, XAT6 and XAT7 all ask), and forgotten with it.
  */
 export function externalIdUsages(app: AppModel): readonly ExternalIdUsage[] {
-  let usages = usagesOf.get(app);
-  if (usages === undefined) usagesOf.set(app, (usages = findExternalIdUsages(app)));
-  return usages;
+  return derived(app, USAGES, findExternalIdUsages);
 }
 
 function findExternalIdUsages(app: AppModel): ExternalIdUsage[] {

@@ -1,7 +1,7 @@
 /**
  * What an identity policy lets its holder assume, shared by XAT8 (which role names) and XAT9 (which accounts).
  */
-import { ASSUME_ROLE, AppModel, PolicyDoc } from '../engine/analysis';
+import { ASSUME_ROLE, AppModel, PolicyDoc, derived } from '../engine/analysis';
 import { NStatement, coversAction, globMatches } from '../engine/policy';
 import { patternConfinedToStsCharset, wildcardIn } from '../engine/principals';
 import { resourceValue } from '../engine/resources';
@@ -127,16 +127,14 @@ export function narrowedArn(t: AssumeTarget): string {
   return `arn:aws:iam::${t.account ?? (t.anyAccount ? '*' : '<account>')}:role/<role name>`;
 }
 
-const grantsOf = new WeakMap<AppModel, readonly AssumeGrant[]>();
+const GRANTS = Symbol('assumeGrants');
 
 /**
  * Every Allow statement of an identity policy that covers sts:AssumeRole, with what it can assume. Computed once
  * per analysed model (XAT8 and XAT9 both ask), and forgotten with it.
  */
 export function assumeGrants(app: AppModel): readonly AssumeGrant[] {
-  let grants = grantsOf.get(app);
-  if (grants === undefined) grantsOf.set(app, (grants = findAssumeGrants(app)));
-  return grants;
+  return derived(app, GRANTS, findAssumeGrants);
 }
 
 function findAssumeGrants(app: AppModel): AssumeGrant[] {

@@ -1,6 +1,6 @@
 import { listText } from './helpers';
 import { assumeGrants, docText } from './identity';
-import { ASSUME_ROLE, AppModel, PolicyDoc } from '../engine/analysis';
+import { ASSUME_ROLE, AppModel, PolicyDoc, derived } from '../engine/analysis';
 import { NStatement, conditionsOn, coversAction, globMatches, isPlain } from '../engine/policy';
 import { Rule, RuleFinding } from '../engine/rule';
 import { TemplateModel } from '../engine/template';
@@ -29,11 +29,13 @@ function deniesOwnAccount(s: NStatement, doc: PolicyDoc, targets: readonly strin
  */
 type AttachedDocs = ReadonlyMap<TemplateModel, ReadonlyMap<string, ReadonlyArray<readonly PolicyDoc[]>>>;
 
-const attachedDocsOf = new WeakMap<AppModel, AttachedDocs>();
+const ATTACHED_DOCS = Symbol('attachedDocs');
 
 function attachedDocs(app: AppModel): AttachedDocs {
-  let index = attachedDocsOf.get(app);
-  if (index !== undefined) return index;
+  return derived(app, ATTACHED_DOCS, indexAttachedDocs);
+}
+
+function indexAttachedDocs(app: AppModel): AttachedDocs {
   const groups = new Map<TemplateModel, Map<string, Map<string, PolicyDoc[]>>>();
   for (const d of app.policies) {
     let byRole = groups.get(d.resource.template);
@@ -47,9 +49,7 @@ function attachedDocs(app: AppModel): AttachedDocs {
       else variants.push(d);
     }
   }
-  index = new Map([...groups].map(([tm, byRole]) => [tm, new Map([...byRole].map(([role, byDoc]) => [role, [...byDoc.values()]]))]));
-  attachedDocsOf.set(app, index);
-  return index;
+  return new Map([...groups].map(([tm, byRole]) => [tm, new Map([...byRole].map(([role, byDoc]) => [role, [...byDoc.values()]]))]));
 }
 
 /** Whether the principal holding `doc` also holds a qualifying Deny: in the same document or in every variant of a document attached to the same roles. */
