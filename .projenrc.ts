@@ -124,30 +124,22 @@ const bench = project.addTask('bench', {
   description: 'Run every benchmark (bench/): the rule pack against cdk-nag AwsSolutions, the CLI against the parse floor, start-up, the estimator',
 });
 bench.spawn(project.compileTask);
-const benchEntropy = project.addTask('bench:entropy', {
-  description: 'Time the ExternalId entropy estimator: median and worst time per call, for values up to 128 characters and long inputs up to 1224',
-  exec: 'ts-node --project test/tsconfig.json bench/entropy.ts',
-  receiveArgs: true,
-});
-bench.spawn(benchEntropy);
-const benchEngine = project.addTask('bench:engine', {
-  description: 'Time the rule engine per role (check() over 1,000 and 10,000 roles of typical shapes, each in its own process) and print the 10k/1k ratio',
-  exec: 'ts-node --project test/tsconfig.json bench/engine.ts',
-  receiveArgs: true,
-});
-bench.spawn(benchEngine);
-const benchPack = project.addTask('bench:pack', {
-  description: 'Time synth and validate() of the rule pack against cdk-nag AwsSolutions on generated apps of 100, 1,000 and 5,000 roles (bare, ours, AwsSolutions, both); --quick, --roles 100,1000 and --reps 3 change the runs',
-  exec: 'ts-node --project test/tsconfig.json bench/pack.ts',
-  receiveArgs: true,
-});
-bench.spawn(benchPack);
-const benchCli = project.addTask('bench:cli', {
-  description: 'Time the CLI on 1,000 and 10,000 generated templates against the parse floor (read + YAML-parse), with its peak memory, and its start-up (needs lib/: npx projen compile)',
-  exec: 'ts-node --project test/tsconfig.json bench/cli.ts',
-  receiveArgs: true,
-});
-bench.spawn(benchCli);
+/** A part of `bench`: a TypeScript orchestrator under bench/, run with ts-node, that times compiled code in child processes. */
+const benchPart = (name: string, description: string, script: string) => {
+  bench.spawn(project.addTask(name, { description, exec: `ts-node --project test/tsconfig.json ${script}`, receiveArgs: true }));
+};
+benchPart('bench:entropy',
+  'Time the ExternalId entropy estimator: median and worst time per call, for values up to 128 characters and long inputs up to 1224',
+  'bench/entropy.ts');
+benchPart('bench:engine',
+  'Time the rule engine per role (check() over 1,000 and 10,000 roles of typical shapes, each in its own process) and print the 10k/1k ratio',
+  'bench/engine.ts');
+benchPart('bench:pack',
+  'Time synth and validate() of the rule pack against cdk-nag AwsSolutions on generated apps of 100, 1,000 and 5,000 roles (bare, ours, AwsSolutions, both); --quick, --roles 100,1000 and --reps 3 change the runs',
+  'bench/pack.ts');
+benchPart('bench:cli',
+  'Time the CLI on 1,000 and 10,000 generated templates against the parse floor (read + YAML-parse), with its peak memory, and its start-up (needs lib/: npx projen compile)',
+  'bench/cli.ts');
 
 // The tests of the CDK adapters run on the aws-cdk-lib dev dependency (the oldest supported) in `test`, and on the
 // newest 2.x here: newer versions report validation failures and acknowledgment ids differently. CI runs both.
