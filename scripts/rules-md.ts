@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { OTHER_POLICY_PROPERTIES, OTHER_POLICY_REASONS, OtherPolicyReason, POLICY_BEARING_TYPES } from '../src/engine/policy-types';
 import { INTRINSIC_FUNCTIONS } from '../src/engine/values';
+import { Rule } from '../src/engine/rule';
 import { ALL_RULES } from '../src/rules';
 
 /** How templates are read before the rules see them: what is expanded, and what is reported when it cannot be. */
@@ -70,6 +71,84 @@ function resourceTypes(): string[] {
   ];
 }
 
+/**
+ * The anchor of a rule's section: its id in lower case, as an explicit `<a id>` so that links (SARIF `helpUri`
+ * included) do not depend on the heading's text.
+ */
+export const anchor = (r: Rule) => r.id.toLowerCase();
+
+/** A rule's section: what it checks, why, the fix, and a template it reports beside the same template fixed. */
+function ruleSection(r: Rule): string[] {
+  return [
+    `<a id="${anchor(r)}"></a>`,
+    '',
+    `## ${r.id}: ${r.title}`,
+    '',
+    `**Level:** ${r.level}`,
+    '',
+    `**What it checks.** ${r.cause}`,
+    '',
+    `**Why.** ${r.explanation}`,
+    '',
+    `**Fix.** ${r.fix}`,
+    '',
+    `Reported (\`CrossAccountTrust-${r.id}\`):`,
+    '',
+    '```yaml',
+    r.examples.failing.trimEnd(),
+    '```',
+    '',
+    'Not reported:',
+    '',
+    '```yaml',
+    r.examples.passing.trimEnd(),
+    '```',
+    '',
+  ];
+}
+
+/**
+ * Every way of handling a finding that is not fixed, one `###` subsection each: how it is identified, then the
+ * CDK acknowledgment. Further ways (acknowledgments in a template's Metadata, the CLI's config file and baseline)
+ * are subsections of their own after the CDK one.
+ */
+function handlingFindings(): string[] {
+  return [
+    '## Handling findings',
+    '',
+    'Fix a finding where you can: each rule\'s section above says how. A finding you have reviewed and accept is acknowledged with',
+    'the reason, and no longer fails the run; it stays listed as acknowledged.',
+    '',
+    'Each finding has an id within its rule and resource, such as `Statement0`, `Sid-VendorTrust` or `Statement1.Principal0`,',
+    'printed as `CrossAccountTrust-XAT3[Statement1.Principal0]`. `CrossAccountTrust-XAT3` without the brackets stands for every',
+    'XAT3 finding.',
+    '',
+    '### In a CDK app',
+    '',
+    'Acknowledge it on the resource or any scope above it, with the reason you accept the risk:',
+    '',
+    '```ts',
+    "Validations.of(role).acknowledge({ id: 'CrossAccountTrust-XAT3[Statement0.Principal0]', reason: 'vendor X only supports account-root trust; ticket SEC-123' });",
+    '```',
+    '',
+    '`Validations.of(scope).acknowledge({ id: \'CrossAccountTrust-XAT6\', reason })` acknowledges every XAT6 finding of the',
+    'resources under `scope`.',
+    '',
+    'aws-cdk-lib 2.258 prints the id to acknowledge as it is, `CrossAccountTrust-XAT3[Statement0.Principal0]`. Newer aws-cdk-lib',
+    'versions print it with the plugin name as a namespace, `CrossAccountTrust::CrossAccountTrust-XAT3[Statement0.Principal0]`; that',
+    'form is accepted too, by the pack and by the CLI. aws-cdk-lib 2.258 applies an acknowledgment written in that namespaced form to',
+    'the rule name across the whole app, wherever it was made (aws/aws-cdk#38495, fixed in later versions), so with 2.258 write the',
+    'id without the namespace.',
+    '',
+    'The CLI honours the acknowledgments recorded in a cloud assembly (`cross-account-trust check cdk.out`). aws-cdk-lib writes there',
+    'only the metadata of constructs inside stacks, so the pack, created with the app (`new CrossAccountTrustChecks(app)`), records',
+    'the acknowledgments made on the App or a Stage in the metadata of every stack below them, for the Stages that exist when the',
+    'pack is created. For a stack whose acknowledgments above it could not be recorded (a Stage created after the pack), the report',
+    'carries a `CrossAccountTrust-AcknowledgmentsNotRecorded` warning that does not fail synth.',
+    '',
+  ];
+}
+
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -87,12 +166,16 @@ export function rulesMarkdown(): string {
     'or a value that cannot be resolved. XAT1 to XAT7 and XAT10 look only at such statements; XAT8 and XAT9 look at identity policies.',
     'A value the rules cannot resolve is never silently compliant: it is a finding that says what could not be resolved.',
     '',
-    '| ID | Level | Cause | Why it matters | Fix | Acknowledge |',
-    '|---|---|---|---|---|---|',
-    ...ALL_RULES.map((r) => `| ${r.id} | ${r.level} | ${cell(r.cause)} | ${cell(r.explanation)} | ${cell(r.fix)} | `
-      + `\`Validations.of(scope).acknowledge({ id: 'CrossAccountTrust-${r.id}[<finding id>]', reason })\` for one finding, `
-      + `\`CrossAccountTrust-${r.id}\` for all of them under \`scope\` |`),
+    '| Rule | Level | What it reports |',
+    '|---|---|---|',
+    ...ALL_RULES.map((r) => `| [${r.id}](#${anchor(r)}) | ${r.level} | ${cell(r.title)} |`),
     '',
+    'Each rule\'s section ends with a template the rule reports and the same template fixed, checked as the CLI checks a file',
+    '(test/rules/examples.test.ts runs the rules on both). A finding you cannot fix is handled as described under',
+    '[Handling findings](#handling-findings).',
+    '',
+    ...ALL_RULES.flatMap(ruleSection),
+    ...handlingFindings(),
     ...resourceTypes(),
     '## What is read',
     '',
@@ -107,27 +190,6 @@ export function rulesMarkdown(): string {
     '| Function | How it is evaluated |',
     '|---|---|',
     ...INTRINSIC_FUNCTIONS.map((f) => `| \`${f.fn}\` | ${cell(f.evaluation)} |`),
-    '',
-    '## Acknowledging a finding',
-    '',
-    'Each finding has an id within its rule and resource, such as `Statement0`, `Sid-VendorTrust` or `Statement1.Principal0`,',
-    'printed in the report as `CrossAccountTrust-XAT3[Statement1.Principal0]`. Acknowledge it on the resource or any scope above it,',
-    'with the reason you accept the risk:',
-    '',
-    '```ts',
-    "Validations.of(role).acknowledge({ id: 'CrossAccountTrust-XAT3[Statement0.Principal0]', reason: 'vendor X only supports account-root trust; ticket SEC-123' });",
-    '```',
-    '',
-    'Newer aws-cdk-lib versions print the id to acknowledge with the plugin name as a namespace,',
-    '`CrossAccountTrust::CrossAccountTrust-XAT3[Statement0.Principal0]`; that form is accepted too, by the pack and by the CLI.',
-    'aws-cdk-lib 2.258 applies an acknowledgment written in that namespaced form to the rule name across the whole app, wherever it',
-    'was made (aws/aws-cdk#38495, fixed in later versions), so with 2.258 write the id without the namespace.',
-    '',
-    'The CLI honours the acknowledgments recorded in a cloud assembly (`cross-account-trust check cdk.out`). aws-cdk-lib writes there',
-    'only the metadata of constructs inside stacks, so the pack, created with the app (`new CrossAccountTrustChecks(app)`), records',
-    'the acknowledgments made on the App or a Stage in the metadata of every stack below them, for the Stages that exist when the',
-    'pack is created. For a stack whose acknowledgments above it could not be recorded (a Stage created after the pack), the report',
-    'carries a `CrossAccountTrust-AcknowledgmentsNotRecorded` warning that does not fail synth.',
     '',
     '## In the CDK policy validation report',
     '',

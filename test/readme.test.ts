@@ -10,8 +10,41 @@ function snippets(markdown: string): string[] {
   return [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
 }
 
+/** The fenced blocks of one language, in order. */
+function fenced(markdown: string, lang: string): string[] {
+  return [...markdown.matchAll(new RegExp(`\`\`\`${lang}\n([\\s\\S]*?)\`\`\``, 'g'))].map((m) => m[1]);
+}
+
 describe('README', () => {
-  const blocks = snippets(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const blocks = snippets(readme);
+
+  describe('first screen', () => {
+    const firstSection = readme.slice(0, readme.indexOf('\n## ', readme.indexOf('## Install') + 1));
+    const sh = fenced(firstSection, 'sh');
+
+    test('says what it is, then the install lines for npm and PyPI, then the two contributor commands', () => {
+      expect(readme.indexOf('confused deputy')).toBeLessThan(readme.indexOf('## Install'));
+      expect(sh).toEqual([
+        'npm install cdk-cross-account-trust cdk-nag@^3\n',
+        'pip install cdk-cross-account-trust\n',
+        'npm ci && npx projen examples\nnpx projen build\n',
+      ]);
+    });
+
+    test('the PyPI name and Python module are the ones .projenrc.ts publishes', () => {
+      const projenrc = fs.readFileSync(path.join(ROOT, '.projenrc.ts'), 'utf8');
+      const pypi = /publishToPypi: \{\s*distName: '([^']+)',\s*module: '([^']+)'/.exec(projenrc);
+      expect(pypi).not.toBeNull();
+      expect(sh[1]).toBe(`pip install ${pypi![1]}\n`);
+      expect(firstSection).toContain(`\`import ${pypi![2]}\``);
+    });
+
+    test('CI runs the two contributor commands verbatim', () => {
+      const ci = fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8').split('\n');
+      for (const command of sh[2].trim().split('\n')) expect(ci).toContain(command);
+    });
+  });
 
   test('has TypeScript snippets for vendors and customers', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(3);

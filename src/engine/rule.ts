@@ -35,9 +35,24 @@ export interface RuleFinding {
  * look at one input at a time (`check`); a rule that compares inputs (XAT7) has `across` instead.
  */
 export interface Rule extends RuleInfo {
+  /** A few words for the heading of the rule's section of RULES.md. */
+  readonly title: string;
+  /**
+   * Two complete CloudFormation templates (YAML) shown in RULES.md: one the rule reports and one it does not, with as
+   * little between them as the fix needs. test/rules/examples.test.ts checks both with the engine, so they cannot drift.
+   */
+  readonly examples: RuleExamples;
   /** Pure function over the analysed model of one input: a template and the StackSet bodies inside it. */
   readonly check?: (app: AppModel) => RuleFinding[];
   readonly across?: CrossInputCheck<unknown>;
+}
+
+/** The failing and passing templates of a rule's documentation. */
+export interface RuleExamples {
+  /** A template the rule reports, and no other rule. */
+  readonly failing: string;
+  /** The same template fixed: no rule reports it. */
+  readonly passing: string;
 }
 
 /**

@@ -26,6 +26,7 @@ function unreadableStringEquals(t: TrustStatement, tm: TemplateModel): { reasons
 export const XAT1: Rule = {
   id: 'XAT1',
   level: 'error',
+  title: 'Cross-account trust without an enforced sts:ExternalId',
   cause: 'A cross-account trust statement has no sts:ExternalId condition that AWS always enforces.',
   explanation:
     'Without an ExternalId check, anyone who can make the trusted third party act on their behalf (another customer of the same vendor) '
@@ -33,6 +34,46 @@ export const XAT1: Rule = {
     + 'statement for the principal: a second statement without it, or a Condition under an Fn::If with a branch that drops it, lets the '
     + 'same request through without the ExternalId.',
   fix: `Add ${STRING_EQUALS_EXAMPLE} to every Allow statement that grants a principal of another account sts:AssumeRole, outside any Fn::If.`,
+  examples: {
+    failing: `Parameters:
+  ExternalId:
+    Type: String
+    NoEcho: true
+    MinLength: 32
+    MaxLength: 1224
+    AllowedPattern: '[\\w+=,.@:/-]*'
+Resources:
+  VendorAccess:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: arn:aws:iam::111122223333:role/AcmeScannerDeputy }
+            Action: sts:AssumeRole
+
+`,
+    passing: `Parameters:
+  ExternalId:
+    Type: String
+    NoEcho: true
+    MinLength: 32
+    MaxLength: 1224
+    AllowedPattern: '[\\w+=,.@:/-]*'
+Resources:
+  VendorAccess:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: arn:aws:iam::111122223333:role/AcmeScannerDeputy }
+            Action: sts:AssumeRole
+            Condition: { StringEquals: { sts:ExternalId: !Ref ExternalId } }
+`,
+  },
   check(app) {
     const out: RuleFinding[] = [];
     for (const role of app.roles) {

@@ -31,11 +31,54 @@ function sessionSeconds(v: RValue | undefined, tm: TemplateModel): { seconds?: n
 export const XAT10: Rule = {
   id: 'XAT10',
   level: 'warning',
+  title: 'A long session for a role assumed across accounts',
   cause: 'A role with a cross-account trust statement has a MaxSessionDuration above the maximum (1 hour unless configured).',
   explanation:
     'Credentials of a session assumed by a third party keep working until they expire, even after the trust is revoked or the vendor '
     + 'notices a compromise. Short sessions bound how long stolen or misused credentials stay useful.',
   fix: 'Keep MaxSessionDuration at 3600 seconds (the IAM default) or the configured maximum, unless the integration needs more and you acknowledge it.',
+  examples: {
+    failing: `Parameters:
+  ExternalId:
+    Type: String
+    NoEcho: true
+    MinLength: 32
+    MaxLength: 1224
+    AllowedPattern: '[\\w+=,.@:/-]*'
+Resources:
+  VendorAccess:
+    Type: AWS::IAM::Role
+    Properties:
+      MaxSessionDuration: 43200
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: arn:aws:iam::111122223333:role/AcmeScannerDeputy }
+            Action: sts:AssumeRole
+            Condition: { StringEquals: { sts:ExternalId: !Ref ExternalId } }
+`,
+    passing: `Parameters:
+  ExternalId:
+    Type: String
+    NoEcho: true
+    MinLength: 32
+    MaxLength: 1224
+    AllowedPattern: '[\\w+=,.@:/-]*'
+Resources:
+  VendorAccess:
+    Type: AWS::IAM::Role
+    Properties:
+      MaxSessionDuration: 3600
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: arn:aws:iam::111122223333:role/AcmeScannerDeputy }
+            Action: sts:AssumeRole
+            Condition: { StringEquals: { sts:ExternalId: !Ref ExternalId } }
+`,
+  },
   check(app) {
     const out: RuleFinding[] = [];
     const max = app.options.maxSessionDurationSeconds;

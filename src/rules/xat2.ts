@@ -36,6 +36,7 @@ export function weakness(c: NCondition): string {
 export const XAT2: Rule = {
   id: 'XAT2',
   level: 'error',
+  title: 'A bypassable or weak sts:ExternalId operator',
   cause: 'The sts:ExternalId condition of a cross-account trust statement uses a bypassable or weak operator.',
   explanation:
     'Only a plain StringEquals makes AWS require the exact ExternalId. Any ...IfExists operator and ForAllValues: pass requests that carry no '
@@ -43,6 +44,46 @@ export const XAT2: Rule = {
     + 'accepts every other value; Null alone only asks that some ExternalId be present. Each lets the confused-deputy request of another '
     + 'customer through.',
   fix: `Write exactly ${STRING_EQUALS_EXAMPLE}: no ForAnyValue:/ForAllValues: qualifier, no IfExists, no StringLike, StringNotEquals or Null alone.`,
+  examples: {
+    failing: `Parameters:
+  ExternalId:
+    Type: String
+    NoEcho: true
+    MinLength: 32
+    MaxLength: 1224
+    AllowedPattern: '[\\w+=,.@:/-]*'
+Resources:
+  VendorAccess:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: arn:aws:iam::111122223333:role/AcmeScannerDeputy }
+            Action: sts:AssumeRole
+            Condition: { StringLike: { sts:ExternalId: !Ref ExternalId } }
+`,
+    passing: `Parameters:
+  ExternalId:
+    Type: String
+    NoEcho: true
+    MinLength: 32
+    MaxLength: 1224
+    AllowedPattern: '[\\w+=,.@:/-]*'
+Resources:
+  VendorAccess:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: arn:aws:iam::111122223333:role/AcmeScannerDeputy }
+            Action: sts:AssumeRole
+            Condition: { StringEquals: { sts:ExternalId: !Ref ExternalId } }
+`,
+  },
   check(app) {
     const out: RuleFinding[] = [];
     for (const role of app.roles) {

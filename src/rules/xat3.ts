@@ -46,6 +46,7 @@ function what(p: ClassifiedPrincipal): string {
 export const XAT3: Rule = {
   id: 'XAT3',
   level: 'error',
+  title: 'A trusted principal that is not one IAM role',
   cause: 'A trusted principal of another account is not exactly one IAM role ARN (account root, bare account id, "*", an IAM user, or a value that cannot be resolved to a role ARN).',
   explanation:
     'Trusting an account (its root or bare id) delegates the decision to every administrator of that account: any of its users or roles '
@@ -56,6 +57,46 @@ export const XAT3: Rule = {
     + 'ArnEquals, ArnLike and StringLike read wildcards, so a value that may hold one once deployed does not narrow.',
   fix: 'Trust exactly one role: "Principal": {"AWS": "arn:aws:iam::<account>:role/<name>"}, or keep the account principal and narrow it with '
     + '"Condition": {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::<account>:role/<name>"}}.',
+  examples: {
+    failing: `Parameters:
+  ExternalId:
+    Type: String
+    NoEcho: true
+    MinLength: 32
+    MaxLength: 1224
+    AllowedPattern: '[\\w+=,.@:/-]*'
+Resources:
+  VendorAccess:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: arn:aws:iam::111122223333:root }
+            Action: sts:AssumeRole
+            Condition: { StringEquals: { sts:ExternalId: !Ref ExternalId } }
+`,
+    passing: `Parameters:
+  ExternalId:
+    Type: String
+    NoEcho: true
+    MinLength: 32
+    MaxLength: 1224
+    AllowedPattern: '[\\w+=,.@:/-]*'
+Resources:
+  VendorAccess:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: arn:aws:iam::111122223333:role/AcmeScannerDeputy }
+            Action: sts:AssumeRole
+            Condition: { StringEquals: { sts:ExternalId: !Ref ExternalId } }
+`,
+  },
   check(app) {
     const out: RuleFinding[] = [];
     for (const role of app.roles) {

@@ -39,6 +39,7 @@ function echoes(output: TemplateOutput, part: Part): boolean {
 export const XAT4: Rule = {
   id: 'XAT4',
   level: 'error',
+  title: 'An ExternalId parameter without NoEcho, or an Output that shows it',
   cause: 'The ExternalId comes from a template parameter without NoEcho: true (as it is, or computed from it by a deterministic function such as '
     + 'Fn::Base64), or an Output of the template shows the value of a NoEcho ExternalId parameter.',
   explanation:
@@ -49,6 +50,45 @@ export const XAT4: Rule = {
     + 'exported one to every reader of ListExports too.',
   fix: 'Declare the ExternalId parameter with "NoEcho": true (the ExternalIdParameter construct of this library does), and output nothing '
     + 'that holds the ExternalId.',
+  examples: {
+    failing: `Parameters:
+  ExternalId:
+    Type: String
+    MinLength: 32
+    MaxLength: 1224
+    AllowedPattern: '[\\w+=,.@:/-]*'
+Resources:
+  VendorAccess:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: arn:aws:iam::111122223333:role/AcmeScannerDeputy }
+            Action: sts:AssumeRole
+            Condition: { StringEquals: { sts:ExternalId: !Ref ExternalId } }
+`,
+    passing: `Parameters:
+  ExternalId:
+    Type: String
+    NoEcho: true
+    MinLength: 32
+    MaxLength: 1224
+    AllowedPattern: '[\\w+=,.@:/-]*'
+Resources:
+  VendorAccess:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: arn:aws:iam::111122223333:role/AcmeScannerDeputy }
+            Action: sts:AssumeRole
+            Condition: { StringEquals: { sts:ExternalId: !Ref ExternalId } }
+`,
+  },
   check(app) {
     const out: RuleFinding[] = [];
     for (const u of externalIdUsages(app)) {

@@ -44,6 +44,7 @@ export function parameterProblems(p: ParamInfo, minLength: number, via: readonly
 export const XAT5: Rule = {
   id: 'XAT5',
   level: 'error',
+  title: 'An ExternalId parameter with a Default or weak constraints',
   cause: 'The ExternalId parameter has a Default, a MinLength missing or below the minimum, a MaxLength above 1224, or no AllowedPattern confined to the STS charset '
     + '(a parameter the ExternalId encodes with Fn::Base64 needs no such pattern, and a MaxLength of at most 918 per encoding).',
   explanation:
@@ -52,6 +53,44 @@ export const XAT5: Rule = {
     + 'condition STS will never send, which silently makes the role unusable, so the parameter must reject such values at deploy time.',
   fix: 'Declare the parameter with no Default, "MinLength": 32 (or the configured minimum), "MaxLength": 1224 and '
     + `"AllowedPattern": ${JSON.stringify(EXTERNAL_ID_ALLOWED_PATTERN)} (the ExternalIdParameter construct of this library does).`,
+  examples: {
+    failing: `Parameters:
+  ExternalId:
+    Type: String
+    NoEcho: true
+    MinLength: 8
+Resources:
+  VendorAccess:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: arn:aws:iam::111122223333:role/AcmeScannerDeputy }
+            Action: sts:AssumeRole
+            Condition: { StringEquals: { sts:ExternalId: !Ref ExternalId } }
+`,
+    passing: `Parameters:
+  ExternalId:
+    Type: String
+    NoEcho: true
+    MinLength: 32
+    MaxLength: 1224
+    AllowedPattern: '[\\w+=,.@:/-]*'
+Resources:
+  VendorAccess:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: arn:aws:iam::111122223333:role/AcmeScannerDeputy }
+            Action: sts:AssumeRole
+            Condition: { StringEquals: { sts:ExternalId: !Ref ExternalId } }
+`,
+  },
   check(app) {
     const out: RuleFinding[] = [];
     const min = app.options.minExternalIdLength;

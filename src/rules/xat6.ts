@@ -37,6 +37,7 @@ function strength(bits: number, minBits: number): string {
 export const XAT6: Rule = {
   id: 'XAT6',
   level: 'error',
+  title: 'A literal or predictable ExternalId',
   cause: 'The ExternalId is a literal in the template (or computed from literals only), or derives from predictable values (AWS::AccountId, AWS::StackId, AWS::StackName, AWS::Region, the trusted account id).',
   explanation:
     'The ExternalId only stops the confused deputy if another customer of the vendor cannot know it. A literal is read by everyone who '
@@ -44,6 +45,39 @@ export const XAT6: Rule = {
     + 'computed from the account id, stack id, stack name or region can be computed by anyone who knows those, and account ids are not secret.',
   fix: 'Take the ExternalId from a NoEcho parameter filled with the random value the vendor generated for this account (see XAT4, XAT5), '
     + 'from a {{resolve:secretsmanager:...}} dynamic reference, or from a custom resource that generates it at deploy time.',
+  examples: {
+    failing: `Resources:
+  VendorAccess:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: arn:aws:iam::111122223333:role/AcmeScannerDeputy }
+            Action: sts:AssumeRole
+            Condition: { StringEquals: { sts:ExternalId: acme-customer-444455556666 } }
+`,
+    passing: `Parameters:
+  ExternalId:
+    Type: String
+    NoEcho: true
+    MinLength: 32
+    MaxLength: 1224
+    AllowedPattern: '[\\w+=,.@:/-]*'
+Resources:
+  VendorAccess:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: arn:aws:iam::111122223333:role/AcmeScannerDeputy }
+            Action: sts:AssumeRole
+            Condition: { StringEquals: { sts:ExternalId: !Ref ExternalId } }
+`,
+  },
   check(app) {
     const out: RuleFinding[] = [];
     for (const u of externalIdUsages(app)) {

@@ -18,6 +18,7 @@ function advice(wild: readonly AssumeTarget[], unresolved: readonly AssumeTarget
 export const XAT8: Rule = {
   id: 'XAT8',
   level: 'error',
+  title: 'A deputy allowed to assume any role name',
   cause: 'An identity policy allows sts:AssumeRole on "*" or on role ARNs whose role-name part is a wildcard, in an account that may be another one.',
   explanation:
     'A deputy that may assume any role name can be pointed by a tenant at any role that trusts the vendor\'s account: roles of other '
@@ -28,6 +29,54 @@ export const XAT8: Rule = {
   fix: 'Replace the wildcard in the role-name part with the one role name the principal needs, keeping the account part as it is (never '
     + 'wider): for a role of the same account its ARN ("Fn::GetAtt": [Role, Arn]); for a vendor deputy "arn:aws:iam::*:role/<the customer '
     + 'role name the vendor owns>" with the Deny of XAT9 (the VendorDeputyRole construct of this library does).',
+  examples: {
+    failing: `Resources:
+  ScannerDeputy:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { Service: lambda.amazonaws.com }
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: AssumeCustomerRoles
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - Effect: Allow
+                Action: sts:AssumeRole
+                Resource: 'arn:aws:iam::*:role/*'
+              - Effect: Deny
+                Action: sts:AssumeRole
+                Resource: '*'
+                Condition: { StringEquals: { aws:ResourceAccount: '\${aws:PrincipalAccount}' } }
+`,
+    passing: `Resources:
+  ScannerDeputy:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { Service: lambda.amazonaws.com }
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: AssumeCustomerRoles
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - Effect: Allow
+                Action: sts:AssumeRole
+                Resource: arn:aws:iam::*:role/AcmeScannerAccess
+              - Effect: Deny
+                Action: sts:AssumeRole
+                Resource: '*'
+                Condition: { StringEquals: { aws:ResourceAccount: '\${aws:PrincipalAccount}' } }
+`,
+  },
   check(app) {
     const out: RuleFinding[] = [];
     for (const g of assumeGrants(app)) {

@@ -64,12 +64,57 @@ function hasDeny(app: AppModel, doc: PolicyDoc, targets: readonly string[]): boo
 export const XAT9: Rule = {
   id: 'XAT9',
   level: 'error',
+  title: 'A deputy not denied its own account',
   cause: 'An identity policy allows sts:AssumeRole into any account ("*" account part or Resource "*") without a Deny of sts:AssumeRole when aws:ResourceAccount equals ${aws:PrincipalAccount}.',
   explanation:
     'The vendor\'s deputy assumes roles in whatever account a tenant registers. A tenant who registers the vendor\'s own account id makes the '
     + 'deputy assume roles of the vendor itself that trust their own account root, CDK bootstrap roles for instance, and so takes over the '
     + 'vendor. A Deny on the principal\'s own account closes that path whatever the allow says.',
   fix: `Add to the same policy ${DENY_EXAMPLE} (the VendorDeputyRole construct of this library does).`,
+  examples: {
+    failing: `Resources:
+  ScannerDeputy:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { Service: lambda.amazonaws.com }
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: AssumeCustomerRoles
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - Effect: Allow
+                Action: sts:AssumeRole
+                Resource: arn:aws:iam::*:role/AcmeScannerAccess
+`,
+    passing: `Resources:
+  ScannerDeputy:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { Service: lambda.amazonaws.com }
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: AssumeCustomerRoles
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - Effect: Allow
+                Action: sts:AssumeRole
+                Resource: arn:aws:iam::*:role/AcmeScannerAccess
+              - Effect: Deny
+                Action: sts:AssumeRole
+                Resource: '*'
+                Condition: { StringEquals: { aws:ResourceAccount: '\${aws:PrincipalAccount}' } }
+`,
+  },
   check(app) {
     const out: RuleFinding[] = [];
     for (const g of assumeGrants(app)) {
