@@ -5,8 +5,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { OTHER_POLICY_PROPERTIES, OTHER_POLICY_REASONS, OtherPolicyReason, POLICY_BEARING_TYPES } from '../src/engine/policy-types';
-import { INTRINSIC_FUNCTIONS } from '../src/engine/values';
 import { Rule } from '../src/engine/rule';
+import { INTRINSIC_FUNCTIONS } from '../src/engine/values';
 import { ALL_RULES } from '../src/rules';
 
 /** How templates are read before the rules see them: what is expanded, and what is reported when it cannot be. */

@@ -22,7 +22,8 @@ describe('RULES.md', () => {
     for (const r of ALL_RULES) {
       const start = markdown.indexOf(`<a id="${r.id.toLowerCase()}"></a>\n\n## ${r.id}: `);
       expect(start).toBeGreaterThan(0);
-      const section = markdown.slice(start, markdown.indexOf('\n<a id=', start + 1) >>> 0);
+      const next = markdown.indexOf('\n<a id=', start + 1);
+      const section = markdown.slice(start, next < 0 ? undefined : next);
       expect(section).toContain(`**Level:** ${r.level}`);
       expect(section).toContain(r.fix);
       expect(section).toContain(r.examples.failing.trimEnd());
