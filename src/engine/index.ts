@@ -35,6 +35,16 @@ export function validateOptions(options: CheckOptions): string[] {
       }
     }
   }
+  if (options.rules !== undefined) {
+    const known = ALL_RULES.map((r) => r.id);
+    if (!Array.isArray(options.rules)) {
+      problems.push(`rules must be a list of rule ids (${known.join(', ')}), received ${JSON.stringify(options.rules)}`);
+    } else {
+      for (const id of options.rules) {
+        if (!known.includes(id)) problems.push(`rules must hold rule ids (${known.join(', ')}), received ${JSON.stringify(id)}`);
+      }
+    }
+  }
   return problems;
 }
 
@@ -189,6 +199,8 @@ export function createChecker(options: CheckOptions = {}): Checker {
   const optionProblems = validateOptions(options);
   const effective = optionProblems.length === 0 ? effectiveOptions(options) : undefined;
   const parseTemplateBody = options.parseTemplateBody ?? ((text: string) => JSON.parse(text));
+  // Deselected rules are not run: a rule the user skipped cannot fail the run, nor cost its time.
+  const selected = new Set(options.rules ?? ALL_RULES.map((r) => r.id));
   const exports = new ExportRegistry();
   const exportErrors: ModelError[] = [];
   const engineErrors: ModelError[] = [];
@@ -227,6 +239,7 @@ export function createChecker(options: CheckOptions = {}): Checker {
     slot.analysisErrors = model.errors.slice(built);
     if (app === undefined) return;
     ALL_RULES.forEach((rule, i) => {
+      if (!selected.has(rule.id)) return;
       try {
         if (rule.across) slot.contributions[i] = rule.across.collect(app);
         else slot.raw[i] = rule.check!(app).map(kept);
@@ -270,6 +283,7 @@ export function createChecker(options: CheckOptions = {}): Checker {
         ...(e.path ? { path: [...e.path] } : {}),
       });
       const findings = ALL_RULES.flatMap((rule, i) => {
+        if (!selected.has(rule.id)) return [];
         let raw: RuleFinding[] = slots.flatMap((s) => s.raw[i] ?? []);
         if (rule.across) {
           try {

@@ -30,6 +30,11 @@ export interface CheckOptions {
   /** Account ids of the user's own organisation: trust from them is not third-party trust. @default [] */
   readonly internalAccounts?: readonly string[];
   /**
+   * Ids of the rules to run (`XAT3`); the others are not run at all, so neither their findings nor their failures
+   * are reported. @default every rule
+   */
+  readonly rules?: readonly string[];
+  /**
    * Parses the text of a StackSet `TemplateBody` (JSON or YAML with CloudFormation tags).
    * @default JSON.parse only
    */

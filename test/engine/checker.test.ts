@@ -162,3 +162,55 @@ describe('createChecker', () => {
     expect(() => checker.finish()).toThrow(/finish\(\) was called twice/);
   });
 });
+
+describe('rule selection (rules option)', () => {
+  const ids = ALL_RULES.map((r) => r.id);
+
+  test('runs exactly the selected rules: their findings are those of a run of every rule, the others are absent (property)', () => {
+    fc.assert(fc.property(inputs, fc.subarray(ids), (ts, selected) => {
+      const all = check(ts);
+      const some = check(ts, { rules: selected });
+      expect(some.findings).toEqual(all.findings.filter((f) => selected.includes(f.ruleId)));
+      expect(some.errors).toEqual(all.errors);
+      expect(some.resources).toBe(all.resources);
+    }), { numRuns: 150 });
+  });
+
+  test('a deselected rule is not run, so its failure is not reported; a selected one that fails is', () => {
+    const xat2 = ALL_RULES.find((r) => r.id === 'XAT2')!;
+    const spy = jest.spyOn(xat2, 'check').mockImplementation(() => {
+      throw new Error('boom');
+    });
+    try {
+      const input = { source: 't.json', template: { Resources: { R: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [] } } } } } };
+      expect(check([input], { rules: ids.filter((id) => id !== 'XAT2') }).errors).toEqual([]);
+      expect(spy).not.toHaveBeenCalled();
+      expect(check([input], { rules: ['XAT2'] }).errors).toEqual([{ source: '(rules)', message: 'rule XAT2 failed: boom' }]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test('the cross-input rule XAT7 is not collected nor compared when deselected', () => {
+    const xat7 = ALL_RULES.find((r) => r.id === 'XAT7')!;
+    const collect = jest.spyOn(xat7.across!, 'collect');
+    const compare = jest.spyOn(xat7.across!, 'compare');
+    try {
+      const checker = createChecker({ rules: ['XAT3'] });
+      checker.add({ source: 'one.json', template: {} });
+      checker.finish();
+      expect(collect).not.toHaveBeenCalled();
+      expect(compare).not.toHaveBeenCalled();
+    } finally {
+      collect.mockRestore();
+      compare.mockRestore();
+    }
+  });
+
+  test('an unknown rule id is an option error naming it and the known ids', () => {
+    expect(check([], { rules: ['XAT3', 'XAT99'] }).errors).toEqual([{
+      source: '(options)',
+      message: `rules must hold rule ids (${ids.join(', ')}), received "XAT99"`,
+    }]);
+  });
+});
