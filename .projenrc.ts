@@ -37,6 +37,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'yaml@^2.9.1',
     // Argument parser of the CLI; v15 is ESM-only and needs Node 22.
     'commander@^14.0.3',
+    // Globs of the paths a run leaves out (--exclude, the config file's exclude): picomatch (MIT, no dependencies,
+    // the matcher of micromatch, fast-glob and chokidar). Node's path.matchesGlob is experimental before Node 22.
+    'picomatch@^4.0.2',
   ],
   devDeps: [
     'fast-check@^4',
@@ -45,6 +48,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Ships the SARIF 2.1.0 JSON schema the CLI's SARIF output is validated against in tests.
     '@microsoft/jest-sarif@1.0.0-beta.0',
     '@types/sarif@^2.1.7',
+    '@types/picomatch@^4',
     // Reads aws-cdk-lib's jsii assembly (the CloudFormation and SAM specifications as L1 classes) in a test that
     // fails when the specification gains a policy-bearing resource type the engine does not know.
     '@jsii/spec@^1',

@@ -48,6 +48,7 @@ export function formatJson(report: Report, version: string): string {
       resources: report.summary.resources,
       findings: report.summary.findings,
       acknowledged: report.summary.acknowledged,
+      ...(report.summary.excluded > 0 ? { excluded: report.summary.excluded } : {}),
     },
     acknowledged: report.acknowledged.map((f) => ({ ...finding(f), reason: f.reason })),
   };

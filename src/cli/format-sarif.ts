@@ -2,8 +2,8 @@
  * SARIF 2.1.0 for GitHub code scanning (and any other SARIF viewer): one rule descriptor per XAT rule from
  * the rule metadata, one result per finding, and the inputs that could not be checked as notifications.
  */
-import { createHash } from 'crypto';
 import type { Location, Log, Notification, ReportingDescriptor, Result } from 'sarif';
+import { findingFingerprint } from './fingerprint';
 import { PackageInfo } from './package-info';
 import { Report, ReportLocatedMessage } from './report';
 import { ALL_RULES } from '../rules';
@@ -36,11 +36,6 @@ function uriReference(relativePath: string): string {
   return relativePath.split('/').map(encodeURIComponent).join('/');
 }
 
-/** Stable across edits that move the finding to another line, so code scanning keeps tracking the same alert. */
-function fingerprint(...parts: string[]): string {
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex');
-}
-
 function errorLocation(e: ReportLocatedMessage): Location[] | undefined {
   if (e.uri === undefined) return undefined;
   const region = e.line !== undefined ? { region: { startLine: e.line } } : {};
@@ -58,7 +53,7 @@ export function formatSarif(report: Report, pkg: PackageInfo): string {
       physicalLocation: { artifactLocation: { uri: uriReference(f.uri) }, region: { startLine: f.line ?? 1 } },
       logicalLocations: [{ name: f.resource, fullyQualifiedName: f.stack !== undefined ? `${f.stack}/${f.resource}` : f.resource, kind: 'resource' }],
     }],
-    partialFingerprints: { 'crossAccountTrustFinding/v1': fingerprint(f.rule, f.uri, f.resource, f.findingId) },
+    partialFingerprints: { 'crossAccountTrustFinding/v1': findingFingerprint(f) },
     properties: {
       findingId: f.findingId,
       ...(f.stack !== undefined ? { stack: f.stack } : {}),

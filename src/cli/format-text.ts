@@ -22,6 +22,7 @@ function summaryLine(report: Report): string {
   if (report.acknowledged.length > 0) parts.push(`${plural(report.acknowledged.length, 'acknowledged finding')} not shown`);
   if (report.errors.length > 0) parts.push(`${plural(report.errors.length, 'input')} could not be checked`);
   if (report.notices.length > 0) parts.push(plural(report.notices.length, 'notice'));
+  if (report.summary.excluded > 0) parts.push(`${plural(report.summary.excluded, 'file')} excluded`);
   if (skipped > 0) parts.push(`${plural(skipped, 'file')} skipped (${skipped === 1 ? 'not a CloudFormation template' : 'not CloudFormation templates'})`);
   return `Checked ${plural(files, 'template')} (${plural(resources, 'resource')}): ${parts.join('; ')}.`;
 }

@@ -51,8 +51,12 @@ export type ReportNotice = ReportLocatedMessage;
 export interface ReportSummary {
   /** Templates read (those that failed to parse included). */
   readonly files: number;
+  /** Templates handed to the engine: those read and parsed. */
+  readonly checked: number;
   /** Files found under a directory that are not CloudFormation templates. */
   readonly skipped: number;
+  /** Files left out by --exclude or the config file's exclude. */
+  readonly excluded: number;
   /** Resources looked at, StackSet inner resources included. */
   readonly resources: number;
   readonly findings: number;

@@ -4,17 +4,19 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import { CONFIG_FILE_NAMES, Config, ConfigError, findConfig } from './config';
+import { ExcludeGlobs, excluder } from './exclude';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
+import {
+  FAIL_ON, FORMATS, RULE_ID_HELP, accountId, accountList, globList, maxSessionDuration, minEntropyBits, minExternalIdLength, ruleList, selectedRules,
+} from './options';
 import { PackageInfo, packageInfo } from './package-info';
 import { Report } from './report';
 import { scan } from './scan';
-import {
-  CheckOptions, DEFAULT_MAX_SESSION_DURATION_SECONDS, DEFAULT_MIN_EXTERNAL_ID_ENTROPY_BITS, DEFAULT_MIN_EXTERNAL_ID_LENGTH, validateOptions,
-} from '../engine';
-import { STS_MAX_LENGTH } from '../private/sts';
+import { CheckOptions, DEFAULT_MAX_SESSION_DURATION_SECONDS, DEFAULT_MIN_EXTERNAL_ID_ENTROPY_BITS, DEFAULT_MIN_EXTERNAL_ID_LENGTH } from '../engine';
 import { ALL_RULES } from '../rules';
 
 /** Where the command writes; `process.stdout`/`process.stderr` in the bin, buffers in tests. */
@@ -33,9 +35,6 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE_OR_INPUT = 2;
 
-const FORMATS = ['text', 'json', 'sarif'] as const;
-const FAIL_ON = ['error', 'warning', 'never'] as const;
-
 interface CheckCommandOptions {
   readonly format: (typeof FORMATS)[number];
   readonly output?: string;
@@ -45,36 +44,12 @@ interface CheckCommandOptions {
   readonly minExternalIdLength: number;
   readonly minEntropyBits: number;
   readonly maxSessionDuration: number;
+  readonly rule?: string[];
+  readonly skipRule?: string[];
+  readonly exclude?: string[];
+  readonly config?: string;
+  readonly allowEmpty?: boolean;
   readonly quiet?: boolean;
-}
-
-function accountId(value: string): string {
-  if (!/^\d{12}$/.test(value)) throw new InvalidArgumentError('expected a 12-digit AWS account id.');
-  return value;
-}
-
-function accountList(value: string, previous: string[] | undefined): string[] {
-  const ids = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const bad = ids.filter((id) => !/^\d{12}$/.test(id));
-  if (ids.length === 0 || bad.length > 0) {
-    throw new InvalidArgumentError(`expected a comma-separated list of 12-digit AWS account ids${bad.length > 0 ? `; not an account id: ${bad.join(', ')}` : ''}.`);
-  }
-  return [...(previous ?? []), ...ids];
-}
-
-/**
- * An integer option, checked by the engine's own validation so that the CLI, the engine and the rule pack agree
- * on the bounds; `max` is an upper bound the engine does not check.
- */
-function integer(engineOption: 'minExternalIdLength' | 'minExternalIdEntropyBits' | 'maxSessionDurationSeconds', max?: { value: number; why: string }) {
-  return (value: string): number => {
-    if (!/^[-+]?\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a whole number.');
-    const n = Number(value);
-    const problem = validateOptions({ [engineOption]: n })[0];
-    if (problem) throw new InvalidArgumentError(`${problem.replace(/^\w+ must be/, 'expected')}.`);
-    if (max && n > max.value) throw new InvalidArgumentError(`expected at most ${max.value} (${max.why}), received ${n}.`);
-    return n;
-  };
 }
 
 function rulesHelp(): string {
@@ -85,7 +60,15 @@ const EXIT_CODES_HELP = `
 Exit codes:
   ${EXIT_OK}  no finding at or above --fail-on
   ${EXIT_FINDINGS}  findings at or above --fail-on
-  ${EXIT_USAGE_OR_INPUT}  a usage error, or an input that could not be read or parsed (the other inputs are still checked and reported)`;
+  ${EXIT_USAGE_OR_INPUT}  a usage error, a config file that cannot be used, an input that could not be read or parsed (the other inputs
+     are still checked and reported), or no template checked at all (without --allow-empty)`;
+
+const CONFIG_HELP = `
+Config file:
+  ${CONFIG_FILE_NAMES[0]} (or ${CONFIG_FILE_NAMES[1]}) in the working folder, or the file given with --config, sets
+  options by their long names (fail-on: warning, skip-rule: [XAT10], exclude: [vendor/legacy/**], ...); every option
+  above except --config, --output and --write-baseline. Options on the command line replace its values (lists too).
+  Paths in it (baseline, exclude) are relative to its own folder.`;
 
 function exitCode(report: Report, failOn: CheckCommandOptions['failOn']): number {
   if (report.errors.length > 0) return EXIT_USAGE_OR_INPUT;
@@ -93,15 +76,57 @@ function exitCode(report: Report, failOn: CheckCommandOptions['failOn']): number
   return failing.length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
-function checkCommand(paths: string[], options: CheckCommandOptions, io: CliIO, pkg: PackageInfo): number {
+/** Why a run checked no template, from what it found instead. */
+function nothingChecked(report: Report): string {
+  const { skipped, excluded } = report.summary;
+  const why: string[] = [];
+  if (report.errors.length > 0) why.push(`${report.errors.length === 1 ? 'an input' : `${report.errors.length} inputs`} could not be read or parsed`);
+  if (skipped > 0) why.push(`${skipped === 1 ? 'the only file found is' : `the ${skipped} files found are`} not CloudFormation templates`);
+  if (excluded > 0) why.push(`${excluded === 1 ? '1 file was' : `${excluded} files were`} left out by exclude globs`);
+  if (why.length === 0) why.push('the paths hold no template files (*.json, *.yaml, *.yml, *.template) and no cloud assembly stacks');
+  return `error: no template was checked: ${why.join('; ')}. A run that checked nothing is not a pass; `
+    + 'pass --allow-empty (or allow-empty: true in the config file) if that is expected.\n';
+}
+
+/**
+ * The options of a run: a config file's values under the options not given on the command line (commander tells
+ * them apart by the source of each value), with the folder its relative paths are relative to.
+ */
+function withConfig(options: CheckCommandOptions, command: Command, config: Config | undefined): CheckCommandOptions {
+  const merged: Record<string, unknown> = { ...options };
+  for (const [name, value] of Object.entries(config?.values ?? {})) {
+    if (command.getOptionValueSource(name) !== 'cli') merged[name] = value;
+  }
+  return merged as unknown as CheckCommandOptions;
+}
+
+function checkCommand(paths: string[], given: CheckCommandOptions, command: Command, io: CliIO, pkg: PackageInfo): number {
   const cwd = io.cwd ?? process.cwd();
+  let config: Config | undefined;
+  try {
+    config = findConfig(cwd, given.config);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    io.stderr.write(`${e.message.split('\n').map((m) => `error: ${m}`).join('\n')}\n`);
+    return EXIT_USAGE_OR_INPUT;
+  }
+  const options = withConfig(given, command, config);
+  const rules = selectedRules(options.rule, options.skipRule);
+  if (rules !== undefined && rules.length === 0) {
+    io.stderr.write(`error: rule and skip-rule leave no rule to run (rule: ${(options.rule ?? ['every rule']).join(', ')}; skip-rule: ${(options.skipRule ?? []).join(', ')}); expected at least one rule.\n`);
+    return EXIT_USAGE_OR_INPUT;
+  }
+  const excludes: ExcludeGlobs = command.getOptionValueSource('exclude') === 'cli' || config === undefined
+    ? { base: cwd, globs: options.exclude ?? [] }
+    : { base: config.dir, globs: options.exclude ?? [] };
   const check: Omit<CheckOptions, 'parseTemplateBody'> = {
     minExternalIdLength: options.minExternalIdLength,
     minExternalIdEntropyBits: options.minEntropyBits,
     maxSessionDurationSeconds: options.maxSessionDuration,
     internalAccounts: options.internalAccounts ?? [],
+    ...(rules !== undefined ? { rules } : {}),
   };
-  const report = scan(paths, { cwd, account: options.account, check, withLines: options.format !== 'text' });
+  const report = scan(paths, { cwd, account: options.account, check, withLines: options.format !== 'text', excluded: excluder([excludes]) });
   const env = io.env ?? process.env;
   const colors = options.output === undefined && (io.isTTY ?? io.stdout.isTTY ?? false) && !env.NO_COLOR;
   const output = options.format === 'json' ? formatJson(report, pkg.version)
@@ -116,6 +141,10 @@ function checkCommand(paths: string[], options: CheckCommandOptions, io: CliIO, 
       io.stderr.write(`error: option '--output <file>' argument '${options.output}' cannot be written (${e instanceof Error ? e.message : String(e)}); expected a path to a writable file.\n`);
       return EXIT_USAGE_OR_INPUT;
     }
+  }
+  if (report.summary.checked === 0 && options.allowEmpty !== true) {
+    io.stderr.write(nothingChecked(report));
+    return EXIT_USAGE_OR_INPUT;
   }
   return exitCode(report, options.failOn);
 }
@@ -140,15 +169,19 @@ export function run(argv: readonly string[], io: CliIO): number {
       .addOption(new Option('--fail-on <level>', 'lowest finding level that fails the run (exit code 1)').choices(FAIL_ON).default('error'))
       .option('--account <id>', 'the own account of every template (overrides the environments of a cloud assembly)', accountId)
       .option('--internal-accounts <ids>', 'comma-separated account ids of your own organisation; trust from them is not third-party trust', accountList)
-      .option('--min-external-id-length <n>', 'minimum MinLength of an ExternalId parameter',
-        integer('minExternalIdLength', { value: STS_MAX_LENGTH, why: 'the longest ExternalId STS accepts' }), DEFAULT_MIN_EXTERNAL_ID_LENGTH)
-      .option('--min-entropy-bits <n>', 'minimum estimated ExternalId entropy in bits', integer('minExternalIdEntropyBits'), DEFAULT_MIN_EXTERNAL_ID_ENTROPY_BITS)
-      .option('--max-session-duration <seconds>', 'maximum MaxSessionDuration of a cross-account role', integer('maxSessionDurationSeconds'),
-        DEFAULT_MAX_SESSION_DURATION_SECONDS)
+      .option('--min-external-id-length <n>', 'minimum MinLength of an ExternalId parameter', minExternalIdLength, DEFAULT_MIN_EXTERNAL_ID_LENGTH)
+      .option('--min-entropy-bits <n>', 'minimum estimated ExternalId entropy in bits', minEntropyBits, DEFAULT_MIN_EXTERNAL_ID_ENTROPY_BITS)
+      .option('--max-session-duration <seconds>', 'maximum MaxSessionDuration of a cross-account role', maxSessionDuration, DEFAULT_MAX_SESSION_DURATION_SECONDS)
+      .option('--rule <ids>', `run only these rules (comma-separated ${RULE_ID_HELP}; may be repeated)`, ruleList)
+      .option('--skip-rule <ids>', 'do not run these rules (as --rule)', ruleList)
+      .option('--exclude <glob>', 'leave out the files matching this glob, relative to the working folder (a folder that matches leaves out '
+        + 'everything under it; may be repeated)', globList)
+      .option('--config <file>', `read options from this config file instead of ${CONFIG_FILE_NAMES[0]} in the working folder`)
+      .option('--allow-empty', 'exit 0, not 2, when no template was checked')
       .option('--quiet', 'print only findings and errors, no summary')
-      .addHelpText('after', `${EXIT_CODES_HELP}\n\nRules:\n${rulesHelp()}\n`)
-      .action((paths: string[], options: CheckCommandOptions) => {
-        code = checkCommand(paths, options, io, pkg);
+      .addHelpText('after', `${EXIT_CODES_HELP}\n${CONFIG_HELP}\n\nRules:\n${rulesHelp()}\n`)
+      .action((paths: string[], options: CheckCommandOptions, command: Command) => {
+        code = checkCommand(paths, options, command, io, pkg);
       });
     program.addHelpText('after', EXIT_CODES_HELP);
     program.parse([...argv], { from: 'user' });

@@ -22,6 +22,8 @@ export interface ScanOptions {
   readonly check: Omit<CheckOptions, 'parseTemplateBody'>;
   /** Find the line of every finding, error and notice (parses each YAML file with one a second time). */
   readonly withLines: boolean;
+  /** Whether a path is left out (--exclude, the config file's exclude): neither read nor counted as a template. */
+  readonly excluded?: (absolutePath: string) => boolean;
 }
 
 type Loaded =
@@ -117,7 +119,8 @@ function linesOfAll<T extends { source: string }>(
 export function scan(paths: readonly string[], options: ScanOptions): Report {
   const uriOf = (absolutePath: string) => path.relative(options.cwd, absolutePath).split(path.sep).join('/');
   const discovery = discover(paths, options.cwd);
-  const errors: ReportError[] = discovery.errors.map((e) => ({ file: e.file, uri: uriOf(e.absolutePath), message: e.message, kind: 'input' }));
+  const isExcluded = options.excluded ?? (() => false);
+  const errors: ReportError[] = discovery.errors.filter((e) => !isExcluded(e.absolutePath)).map((e) => ({ file: e.file, uri: uriOf(e.absolutePath), message: e.message, kind: 'input' }));
   const where = (target: TemplateTarget) => ({
     file: target.file,
     uri: uriOf(target.absolutePath),
@@ -129,7 +132,12 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
   const checker = createChecker({ ...options.check, parseTemplateBody });
   let files = 0;
   let skipped = 0;
+  let excluded = 0;
   for (const target of discovery.targets) {
+    if (isExcluded(target.absolutePath)) {
+      excluded++;
+      continue;
+    }
     const loaded = load(target);
     if (loaded.kind === 'skipped') {
       skipped++;
@@ -192,6 +200,8 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
     acknowledged,
     errors,
     notices,
-    summary: { files, skipped, resources: result.resources, findings: findings.length, acknowledged: acknowledged.length },
+    summary: {
+      files, checked: templates.size, skipped, excluded, resources: result.resources, findings: findings.length, acknowledged: acknowledged.length,
+    },
   };
 }
