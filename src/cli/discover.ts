@@ -26,6 +26,8 @@ export interface TemplateTarget {
   readonly checkedNestedStacks?: readonly string[];
   /** Findings acknowledged in the CDK app, for a stack of a cloud assembly. */
   readonly acknowledgements?: AcknowledgementLookup;
+  /** Construct paths (without the leading `/`) of the template's logical ids, for a stack of a cloud assembly. */
+  readonly constructPaths?: ReadonlyMap<string, string>;
 }
 
 export interface DiscoveryError {
@@ -162,6 +164,14 @@ function nestedTemplateAssets(
 function nestedStackPath(resourcePath: string): string | undefined {
   const m = /^(.*)\/([^/]+)\.NestedStack\/\2\.NestedStackResource$/.exec(resourcePath);
   return m ? `${m[1]}/${m[2]}` : undefined;
+}
+
+/** The construct path of each logical id of one template's metadata (see templateMetadata), without the leading `/`. */
+function constructPathsOf(metadata: Record<string, unknown>): ReadonlyMap<string, string> | undefined {
+  const paths = new Map<string, string>();
+  // A logical id listed under two paths (a hand-edited manifest) has no one construct path: none is named.
+  for (const [id, list] of logicalIdPaths(metadata)) if (list.length === 1) paths.set(id, list[0].replace(/^\//, ''));
+  return paths.size > 0 ? paths : undefined;
 }
 
 /** Metadata paths of logical ids: construct paths, with a leading `/`. */
@@ -380,6 +390,7 @@ class Discoverer {
         const nestedRoots = [...logicalIdPaths(metadata).values()].flat().flatMap((p) => nestedStackPath(p) ?? []);
         const nested = nestedTemplates(dir, templateFile, nestedTemplateAssets(dir, artifacts, artifact, metadata), metadata, nestedRoots);
         const checkedIn = (file: string) => nested.flatMap((n) => (n.parent?.file === file ? [n.parent.logicalId] : []));
+        const own = templateMetadata(metadata, undefined, nestedRoots);
         this.add({
           file: path.join(display, templateFile),
           absolutePath: path.resolve(dir, templateFile),
@@ -387,10 +398,13 @@ class Discoverer {
           stack,
           account,
           checkedNestedStacks: checkedIn(templateFile),
-          acknowledgements: acknowledgementsFrom(templateMetadata(metadata, undefined, nestedRoots)),
+          acknowledgements: acknowledgementsFrom(own),
+          constructPaths: constructPathsOf(own),
         });
         // A NestedStack's template is a file asset of its parent, deployed to the parent's account.
         for (const n of nested) {
+          // Without its construct path, no finding of the template can be placed: none is acknowledged or named.
+          const nestedOwn = n.constructPath === undefined ? undefined : templateMetadata(metadata, n.constructPath, nestedRoots);
           this.add({
             file: path.join(display, n.file),
             absolutePath: path.resolve(dir, n.file),
@@ -399,10 +413,8 @@ class Discoverer {
             ...(n.constructPath !== undefined ? { nestedStack: n.constructPath.slice(1) } : {}),
             account,
             checkedNestedStacks: checkedIn(n.file),
-            // Without its construct path, no finding of the template can be placed, so none is acknowledged.
-            acknowledgements: n.constructPath === undefined
-              ? undefined
-              : acknowledgementsFrom(templateMetadata(metadata, n.constructPath, nestedRoots)),
+            acknowledgements: nestedOwn && acknowledgementsFrom(nestedOwn),
+            constructPaths: nestedOwn && constructPathsOf(nestedOwn),
           });
         }
       } else if (artifact.type === 'cdk:cloud-assembly') {

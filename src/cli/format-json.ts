@@ -1,4 +1,4 @@
-import { Report, ReportFinding } from './report';
+import { Report, ReportFinding, ReportLocatedMessage } from './report';
 
 function finding(f: ReportFinding) {
   return {
@@ -9,15 +9,29 @@ function finding(f: ReportFinding) {
     message: f.message,
     findingId: f.findingId,
     ...(f.line !== undefined ? { line: f.line } : {}),
+    ...(f.column !== undefined ? { column: f.column } : {}),
     ...(f.stack !== undefined ? { stack: f.stack } : {}),
     ...(f.nestedStack !== undefined ? { nestedStack: f.nestedStack } : {}),
+    ...(f.constructPath !== undefined ? { constructPath: f.constructPath } : {}),
+  };
+}
+
+/** The optional fields of an error or notice, in the order of the documented shape. */
+function located(e: ReportLocatedMessage) {
+  return {
+    ...(e.resource !== undefined ? { resource: e.resource } : {}),
+    ...(e.line !== undefined ? { line: e.line } : {}),
+    ...(e.column !== undefined ? { column: e.column } : {}),
+    ...(e.stack !== undefined ? { stack: e.stack } : {}),
+    ...(e.nestedStack !== undefined ? { nestedStack: e.nestedStack } : {}),
+    ...(e.constructPath !== undefined ? { constructPath: e.constructPath } : {}),
   };
 }
 
 /**
  * The stable JSON shape documented in the README: `version`, `findings` (file, resource, rule, level, message),
  * `errors` (file, message) and `summary` (files, skipped, resources, findings). The rest is extra: `findingId`,
- * `line`, `stack` and `nestedStack` of findings, `resource` of errors, the `acknowledged` findings of a cloud assembly and their count, and `notices` when there are any (what the check could not see of the deployed template).
+ * `line`, `column`, `stack`, `nestedStack` and `constructPath` of findings (and of errors and notices), `resource` of errors, the `acknowledged` findings of a cloud assembly and their count, and `notices` when there are any (what the check could not see of the deployed template).
  */
 export function formatJson(report: Report, version: string): string {
   const output = {
@@ -26,20 +40,14 @@ export function formatJson(report: Report, version: string): string {
     errors: report.errors.map((e) => ({
       file: e.file,
       message: e.message,
-      ...(e.resource !== undefined ? { resource: e.resource } : {}),
-      ...(e.line !== undefined ? { line: e.line } : {}),
-      ...(e.stack !== undefined ? { stack: e.stack } : {}),
-      ...(e.nestedStack !== undefined ? { nestedStack: e.nestedStack } : {}),
+      ...located(e),
     })),
     // Only when there are any, so that the documented shape of a run without them stays as it was.
     ...(report.notices.length > 0 ? {
       notices: report.notices.map((n) => ({
         file: n.file,
         message: n.message,
-        ...(n.resource !== undefined ? { resource: n.resource } : {}),
-        ...(n.line !== undefined ? { line: n.line } : {}),
-        ...(n.stack !== undefined ? { stack: n.stack } : {}),
-        ...(n.nestedStack !== undefined ? { nestedStack: n.nestedStack } : {}),
+        ...located(n),
       })),
     } : {}),
     summary: {

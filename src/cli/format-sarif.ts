@@ -2,10 +2,10 @@
  * SARIF 2.1.0 for GitHub code scanning (and any other SARIF viewer): one rule descriptor per XAT rule from
  * the rule metadata, one result per finding, and the inputs that could not be checked as notifications.
  */
-import type { Location, Log, Notification, ReportingDescriptor, Result } from 'sarif';
+import type { Location, Log, LogicalLocation, Notification, ReportingDescriptor, Result } from 'sarif';
 import { findingFingerprint } from './fingerprint';
 import { PackageInfo } from './package-info';
-import { Report, ReportLocatedMessage } from './report';
+import { Report, ReportFinding, ReportLocatedMessage } from './report';
 import { ALL_RULES } from '../rules';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -36,9 +36,20 @@ function uriReference(relativePath: string): string {
   return relativePath.split('/').map(encodeURIComponent).join('/');
 }
 
+/**
+ * The resource as a logical location: its CloudFormation logical id (qualified by the stack), and for a cloud
+ * assembly its CDK construct path, which is where the code that made it is.
+ */
+function logicalLocations(f: ReportFinding): LogicalLocation[] {
+  return [
+    { name: f.resource, fullyQualifiedName: f.stack !== undefined ? `${f.stack}/${f.resource}` : f.resource, kind: 'resource' },
+    ...(f.constructPath !== undefined ? [{ name: f.constructPath.split('/').pop(), fullyQualifiedName: f.constructPath, kind: 'object' }] : []),
+  ];
+}
+
 function errorLocation(e: ReportLocatedMessage): Location[] | undefined {
   if (e.uri === undefined) return undefined;
-  const region = e.line !== undefined ? { region: { startLine: e.line } } : {};
+  const region = e.line !== undefined ? { region: { startLine: e.line, ...(e.column !== undefined ? { startColumn: e.column } : {}) } } : {};
   return [{ physicalLocation: { artifactLocation: { uri: uriReference(e.uri) }, ...region } }];
 }
 
@@ -50,14 +61,18 @@ export function formatSarif(report: Report, pkg: PackageInfo): string {
     level: f.level,
     message: { text: f.message },
     locations: [{
-      physicalLocation: { artifactLocation: { uri: uriReference(f.uri) }, region: { startLine: f.line ?? 1 } },
-      logicalLocations: [{ name: f.resource, fullyQualifiedName: f.stack !== undefined ? `${f.stack}/${f.resource}` : f.resource, kind: 'resource' }],
+      physicalLocation: {
+        artifactLocation: { uri: uriReference(f.uri) },
+        region: { startLine: f.line ?? 1, ...(f.column !== undefined ? { startColumn: f.column } : {}) },
+      },
+      logicalLocations: logicalLocations(f),
     }],
     partialFingerprints: { 'crossAccountTrustFinding/v1': findingFingerprint(f) },
     properties: {
       findingId: f.findingId,
       ...(f.stack !== undefined ? { stack: f.stack } : {}),
       ...(f.nestedStack !== undefined ? { nestedStack: f.nestedStack } : {}),
+      ...(f.constructPath !== undefined ? { constructPath: f.constructPath } : {}),
     },
   }));
   const notification = (level: 'error' | 'note') => (e: ReportLocatedMessage): Notification => {

@@ -42,18 +42,36 @@ export function escapeControls(text: string): string {
   });
 }
 
-/** One line per finding, `file: resource: XATn level: message`, then one per error, then a summary. */
+/** `file:line:column`, as much of it as is known. */
+function location(r: { file: string; line?: number; column?: number }): string {
+  const x = escapeControls;
+  return `${x(r.file)}${r.line !== undefined ? `:${r.line}${r.column !== undefined ? `:${r.column}` : ''}` : ''}`;
+}
+
+/**
+ * One line per finding, `file:line:column: level XATn [finding id] resource: message`, the form compilers and linters
+ * write (GCC, eslint's compact format) and editors, CI log annotators and problem matchers read; then one line per input
+ * that could not be checked (`file:line:column: error could not be checked: ...`) and per notice
+ * (`file:line:column: notice ...`), each with as much of the location as is known; then a summary.
+ */
 export function formatText(report: Report, options: TextOptions): string {
   const paint = (code: number, s: string) => (options.colors ? `\u001b[${code}m${s}\u001b[0m` : s);
   const x = escapeControls;
-  // The stack of a cloud assembly goes last, so that every line keeps the documented `file: resource: ...` prefix.
-  const stack = (r: { stack?: string; nestedStack?: string }) => (r.stack !== undefined
-    ? ` (stack ${x(r.stack)}${r.nestedStack !== undefined ? `, nested stack ${x(r.nestedStack)}` : ''})` : '');
+  // Where in a cloud assembly: after the message, so that every line keeps the `file:line:column: level` prefix.
+  const assembly = (r: { constructPath?: string; stack?: string; nestedStack?: string }) => {
+    const parts = [
+      ...(r.constructPath !== undefined ? [`construct ${x(r.constructPath)}`] : []),
+      ...(r.stack !== undefined ? [`stack ${x(r.stack)}`] : []),
+      ...(r.nestedStack !== undefined ? [`nested stack ${x(r.nestedStack)}`] : []),
+    ];
+    return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+  };
+  const resource = (r: { resource?: string }) => (r.resource !== undefined ? `${x(r.resource)}: ` : '');
   const lines = [
-    ...report.findings.map((f) => `${x(f.file)}: ${x(f.resource)}: ${paint(ANSI.bold, f.rule)} ${paint(f.level === 'error' ? ANSI.red : ANSI.yellow, f.level)}: `
-      + `${x(f.message)}${stack(f)}`),
-    ...report.errors.map((e) => `${x(e.file)}: ${e.resource !== undefined ? `${x(e.resource)}: ` : ''}${paint(ANSI.red, 'could not be checked')}: ${x(e.message)}${stack(e)}`),
-    ...report.notices.map((n) => `${x(n.file)}: ${n.resource !== undefined ? `${x(n.resource)}: ` : ''}${paint(ANSI.dim, 'notice')}: ${x(n.message)}${stack(n)}`),
+    ...report.findings.map((f) => `${location(f)}: ${paint(f.level === 'error' ? ANSI.red : ANSI.yellow, f.level)} ${paint(ANSI.bold, f.rule)} `
+      + `[${x(f.findingId)}] ${resource(f)}${x(f.message)}${assembly(f)}`),
+    ...report.errors.map((e) => `${location(e)}: ${paint(ANSI.red, 'error')} could not be checked: ${resource(e)}${x(e.message)}${assembly(e)}`),
+    ...report.notices.map((n) => `${location(n)}: ${paint(ANSI.dim, 'notice')} ${resource(n)}${x(n.message)}${assembly(n)}`),
   ];
   if (!options.quiet) lines.push(paint(ANSI.dim, summaryLine(report)));
   return lines.map((l) => `${l}\n`).join('');

@@ -17,6 +17,10 @@ export interface ReportFinding {
   readonly findingId: string;
   /** 1-based line of the offending node, when lines were asked for. */
   readonly line?: number;
+  /** 1-based column of the offending node in UTF-16 code units, with `line`. */
+  readonly column?: number;
+  /** The construct path of the resource (`Stack/Role/Resource`), for a template of a cloud assembly whose metadata maps its logical id. */
+  readonly constructPath?: string;
 }
 
 /** A finding acknowledged in the CDK app (`Validations.of(scope).acknowledge(...)`): reported apart, never failing the run. */
@@ -33,8 +37,12 @@ export interface ReportLocatedMessage {
   readonly nestedStack?: string;
   /** The resource it is about (a StackSet whose body could not be read), when there is one. */
   readonly resource?: string;
+  /** The construct path of `resource`, as for findings. */
+  readonly constructPath?: string;
   readonly message: string;
   readonly line?: number;
+  /** With `line`, when the column is known. */
+  readonly column?: number;
 }
 
 export interface ReportError extends ReportLocatedMessage {

@@ -126,7 +126,7 @@ function checkCommand(paths: string[], given: CheckCommandOptions, command: Comm
     internalAccounts: options.internalAccounts ?? [],
     ...(rules !== undefined ? { rules } : {}),
   };
-  const report = scan(paths, { cwd, account: options.account, check, withLines: options.format !== 'text', excluded: excluder([excludes]) });
+  const report = scan(paths, { cwd, account: options.account, check, withLines: true, excluded: excluder([excludes]) });
   const env = io.env ?? process.env;
   const colors = options.output === undefined && (io.isTTY ?? io.stdout.isTTY ?? false) && !env.NO_COLOR;
   const output = options.format === 'json' ? formatJson(report, pkg.version)

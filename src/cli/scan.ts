@@ -11,7 +11,7 @@ import { CheckOptions, createChecker } from '../engine';
 import { isObject } from '../private/json';
 import {
   MAX_TEMPLATE_BYTES, ParsedTemplate, TemplateParseError, decodeTemplateText, describeNonTemplate, isCloudFormationTemplate,
-  TemplatePath, looksLikeTemplate, looksLikeTemplateBytes, parseTemplate, parseTemplateBody,
+  TemplatePath, TemplatePosition, looksLikeTemplate, looksLikeTemplateBytes, parseTemplate, parseTemplateBody,
 } from '../template/parse';
 
 export interface ScanOptions {
@@ -20,7 +20,7 @@ export interface ScanOptions {
   /** The own account of every template, overriding the environments of a cloud assembly. */
   readonly account?: string;
   readonly check: Omit<CheckOptions, 'parseTemplateBody'>;
-  /** Find the line of every finding, error and notice (parses each YAML file with one a second time). */
+  /** Find the line and column of every finding, error and notice (parses each YAML file with one a second time). */
   readonly withLines: boolean;
   /** Whether a path is left out (--exclude, the config file's exclude): neither read nor counted as a template. */
   readonly excluded?: (absolutePath: string) => boolean;
@@ -29,7 +29,7 @@ export interface ScanOptions {
 type Loaded =
   | { readonly kind: 'template'; readonly parsed: ParsedTemplate }
   | { readonly kind: 'skipped' }
-  | { readonly kind: 'error'; readonly message: string; readonly line?: number };
+  | { readonly kind: 'error'; readonly message: string; readonly line?: number; readonly column?: number };
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -52,7 +52,7 @@ function readStart(file: string): Uint8Array {
 
 /** Reads one file. Files found under a directory that are not templates are skipped; named ones are errors. */
 function load(target: TemplateTarget): Loaded {
-  const notTemplate = (problem: string, line?: number): Loaded => (target.explicit ? { kind: 'error', message: problem, line } : { kind: 'skipped' });
+  const notTemplate = (problem: string): Loaded => (target.explicit ? { kind: 'error', message: problem } : { kind: 'skipped' });
   let bytes: Buffer;
   try {
     const stat = fs.statSync(target.absolutePath);
@@ -80,9 +80,9 @@ function load(target: TemplateTarget): Loaded {
   try {
     parsed = parseTemplate(text);
   } catch (e) {
-    const line = e instanceof TemplateParseError ? e.line : undefined;
+    const at = e instanceof TemplateParseError ? { line: e.line, column: e.column } : {};
     const problem = e instanceof TemplateParseError ? e.message : `the file could not be parsed: ${message(e)}`;
-    return target.explicit || looksLikeTemplate(text) ? { kind: 'error', message: problem, line } : { kind: 'skipped' };
+    return target.explicit || looksLikeTemplate(text) ? { kind: 'error', message: problem, ...at } : { kind: 'skipped' };
   }
   // A cloud assembly's manifest declares its stack templates as such: one without Resources (a stack holding only
   // assets or outputs) is a template with nothing to check.
@@ -92,12 +92,12 @@ function load(target: TemplateTarget): Loaded {
 }
 
 /**
- * The line of each item (finding, error, notice) at its path in its template, found template by template: all the
+ * The position of each item (finding, error, notice) at its path in its template, found template by template: all the
  * paths of one template in one call, so that at most one template's syntax tree is alive at a time.
  */
-function linesOfAll<T extends { source: string }>(
-  templates: ReadonlyMap<string, { linesOf: ParsedTemplate['linesOf'] }>, items: readonly T[], pathOf: (item: T) => TemplatePath | undefined,
-): Map<object, number> {
+function positionsOfAll<T extends { source: string }>(
+  templates: ReadonlyMap<string, { positionsOf: ParsedTemplate['positionsOf'] }>, items: readonly T[], pathOf: (item: T) => TemplatePath | undefined,
+): Map<object, TemplatePosition> {
   const bySource = new Map<string, Array<{ item: T; path: TemplatePath }>>();
   for (const item of items) {
     const at = pathOf(item);
@@ -107,12 +107,12 @@ function linesOfAll<T extends { source: string }>(
     if (list) list.push({ item, path: at });
     else bySource.set(item.source, [{ item, path: at }]);
   }
-  const lines = new Map<object, number>();
+  const positions = new Map<object, TemplatePosition>();
   for (const [source, list] of bySource) {
-    const found = templates.get(source)!.linesOf(list.map((x) => x.path));
-    list.forEach(({ item }, i) => lines.set(item, found[i]));
+    const found = templates.get(source)!.positionsOf(list.map((x) => x.path));
+    list.forEach(({ item }, i) => positions.set(item, found[i]));
   }
-  return lines;
+  return positions;
 }
 
 /** Scans `paths` and returns what was found; never throws for a bad input (it becomes an error entry). */
@@ -128,7 +128,7 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
     ...(target.nestedStack ? { nestedStack: target.nestedStack } : {}),
   });
   // Of each template, what the report needs after the check: not the template itself.
-  const templates = new Map<string, { target: TemplateTarget; linesOf: ParsedTemplate['linesOf'] }>();
+  const templates = new Map<string, { target: TemplateTarget; positionsOf: ParsedTemplate['positionsOf'] }>();
   const checker = createChecker({ ...options.check, parseTemplateBody });
   let files = 0;
   let skipped = 0;
@@ -145,27 +145,30 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
     }
     files++;
     if (loaded.kind === 'error') {
-      errors.push({ ...where(target), message: loaded.message, ...(loaded.line ? { line: loaded.line } : {}), kind: 'input' });
+      errors.push({
+        ...where(target), message: loaded.message, ...(loaded.line ? { line: loaded.line, ...(loaded.column ? { column: loaded.column } : {}) } : {}), kind: 'input',
+      });
       continue;
     }
     // One template file can be the template of several NestedStacks; the engine tells their resources apart by source.
     const source = target.nestedStack !== undefined ? `${target.file} (nested stack ${target.nestedStack})` : target.file;
-    templates.set(source, { target, linesOf: loaded.parsed.linesOf });
+    templates.set(source, { target, positionsOf: loaded.parsed.positionsOf });
     checker.add({ source, template: loaded.parsed.template, account: options.account ?? target.account });
   }
 
   const result = checker.finish();
   // An inner resource of a StackSet is located at its StackSet, the outermost part of its id.
   const pathOf = (e: { resource?: string; path?: TemplatePath }) => e.path ?? (e.resource ? ['Resources', e.resource.split('/')[0]] : undefined);
-  const lines = options.withLines
-    ? linesOfAll(templates, [...result.findings, ...result.errors, ...result.notices], pathOf)
-    : new Map<object, number>();
+  const positions = options.withLines
+    ? positionsOfAll(templates, [...result.findings, ...result.errors, ...result.notices], pathOf)
+    : new Map<object, TemplatePosition>();
   const findings: ReportFinding[] = [];
   const acknowledged: AcknowledgedFinding[] = [];
   for (const f of result.findings) {
     // The engine reports findings only for the inputs it was given.
     const { target } = templates.get(f.source)!;
-    const line = lines.get(f);
+    const at = positions.get(f);
+    const constructPath = target.constructPaths?.get(f.resource.split('/')[0]);
     const finding: ReportFinding = {
       ...where(target),
       resource: f.resource,
@@ -173,7 +176,8 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
       level: f.level,
       message: f.message,
       findingId: f.findingId,
-      ...(line ? { line } : {}),
+      ...(at ? { line: at.line, column: at.column } : {}),
+      ...(constructPath !== undefined ? { constructPath } : {}),
     };
     const reason = target.acknowledgements?.(finding);
     if (reason === undefined) findings.push(finding);
@@ -181,13 +185,15 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
   }
   const placed = (e: { source: string; resource?: string; message: string; path?: TemplatePath }) => {
     const t = templates.get(e.source);
-    const line = lines.get(e);
+    const at = positions.get(e);
+    const constructPath = e.resource ? t?.target.constructPaths?.get(e.resource.split('/')[0]) : undefined;
     return {
       // The engine's own problems ('(rules)', '(engine)') are about no file.
       ...(t ? where(t.target) : { file: e.source }),
       ...(e.resource ? { resource: e.resource } : {}),
+      ...(constructPath !== undefined ? { constructPath } : {}),
       message: e.message,
-      ...(line ? { line } : {}),
+      ...(at ? { line: at.line, column: at.column } : {}),
     };
   };
   for (const e of result.errors) errors.push({ ...placed(e), kind: 'check' });

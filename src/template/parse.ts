@@ -27,7 +27,7 @@ export const MAX_TEMPLATE_NODES = 1024 * 1024;
 
 /** A template that could not be read; the message says what was found and what is expected. */
 export class TemplateParseError extends Error {
-  constructor(message: string, public readonly line?: number) {
+  constructor(message: string, public readonly line?: number, public readonly column?: number) {
     super(message);
     this.name = 'TemplateParseError';
   }
@@ -35,16 +35,25 @@ export class TemplateParseError extends Error {
 
 export type TemplatePath = ReadonlyArray<string | number>;
 
+/**
+ * Where a node starts in the text: 1-based line and column, the column counted in UTF-16 code units (SARIF's
+ * `utf16CodeUnits` column kind, and what editors that take `file:line:column` count for most text).
+ */
+export interface TemplatePosition {
+  readonly line: number;
+  readonly column: number;
+}
+
 export interface ParsedTemplate {
   /** The template with every short-form tag in its long form (`{ "Fn::Sub": ... }`). */
   readonly template: unknown;
   /**
-   * The 1-based line of the deepest node on each of `paths` (keys from the template root) that exists. Only the text is
-   * kept: a YAML template's syntax tree is rebuilt for the call and dropped after it, so ask for all of a template's
-   * paths at once.
+   * The position of the deepest node on each of `paths` (keys from the template root) that exists: of its key in a
+   * mapping, of the item in a list. Only the text is kept: a YAML template's syntax tree is rebuilt for the call and
+   * dropped after it, so ask for all of a template's paths at once.
    */
-  linesOf(paths: readonly TemplatePath[]): number[];
-  /** `linesOf([path])[0]`. */
+  positionsOf(paths: readonly TemplatePath[]): TemplatePosition[];
+  /** `positionsOf([path])[0].line`. */
   lineOf(path: TemplatePath): number;
 }
 
@@ -87,9 +96,10 @@ function yamlError(e: YAMLError, lines: LineCounter): TemplateParseError {
     return new TemplateParseError(
       `unknown tag ${unresolved[1]} at line ${line}, column ${col}; expected a CloudFormation short form such as !Ref, !Sub or !GetAtt, or the long form ("Fn::...")`,
       line,
+      col,
     );
   }
-  return new TemplateParseError(`invalid YAML or JSON at line ${line}, column ${col}: ${e.message.split('\n')[0]}`, line);
+  return new TemplateParseError(`invalid YAML or JSON at line ${line}, column ${col}: ${e.message.split('\n')[0]}`, line, col);
 }
 
 /** Fails on collections nested deeper than the bound, before the (recursive) composer sees them. */
@@ -154,8 +164,8 @@ function describeNode(node: unknown, doc: Document.Parsed): string {
   return 'an alias to nothing';
 }
 
-function lineOfNode(node: unknown, lines: LineCounter): number | undefined {
-  return isNode(node) && node.range ? position(lines, node.range[0]).line : undefined;
+function startOf(node: unknown): number | undefined {
+  return isNode(node) && node.range ? node.range[0] : undefined;
 }
 
 /**
@@ -170,12 +180,15 @@ function checkKeys(doc: Document.Parsed, lines: LineCounter): void {
       const firstLine = new Map<string, number | undefined>();
       for (const pair of map.items) {
         const key = keyText(pair.key);
-        const line = lineOfNode(pair.key, lines);
+        const start = startOf(pair.key);
+        const at = start === undefined ? undefined : position(lines, start);
+        const line = at?.line;
         if (isMergeKey(pair.key) && mergeSources(pair.value, doc) === undefined) {
           throw new TemplateParseError(
             `the YAML merge key << ${line ? `at line ${line} ` : ''}merges ${describeNode(pair.value, doc)}; `
             + 'expected a mapping, an alias of a mapping (<<: *name) or a list of them (<<: [*a, *b])',
             line,
+            at?.col,
           );
         }
         if (firstLine.has(key)) {
@@ -185,6 +198,7 @@ function checkKeys(doc: Document.Parsed, lines: LineCounter): void {
             + 'this but silently deploys one of the values (the last one, as its users report; its documentation does not say which), so the '
             + 'template does not show what is deployed and it was not checked. Keep each key once in a mapping',
             line,
+            at?.col,
           );
         }
         firstLine.set(key, line);
@@ -301,25 +315,27 @@ function findPair(map: YAMLMap, key: string, doc: Document.Parsed, depth = 0): P
   return undefined;
 }
 
-/** The node at the end of `path`, or the deepest one that exists, and the line it starts on. */
-function locate(doc: Document.Parsed, lines: LineCounter, path: TemplatePath): number {
+/** The node at the end of `path`, or the deepest one that exists, and where it starts. */
+function locate(doc: Document.Parsed, lines: LineCounter, path: TemplatePath): TemplatePosition {
   let node: unknown = doc.contents;
-  let line = lineOfNode(node, lines) ?? 1;
+  let start = startOf(node);
   for (const step of path) {
     if (isAlias(node)) node = node.resolve(doc);
-    let next: { line?: number; node: unknown } | undefined;
+    let next: { start?: number; node: unknown } | undefined;
     if (isMap(node)) {
       const pair = findPair(node, String(step), doc);
-      if (pair) next = { line: lineOfNode(pair.key, lines), node: pair.value };
+      if (pair) next = { start: startOf(pair.key), node: pair.value };
     } else if (isSeq(node) && typeof step === 'number' && step >= 0 && step < node.items.length) {
       const item: unknown = node.items[step];
-      next = { line: lineOfNode(item, lines), node: item };
+      next = { start: startOf(item), node: item };
     }
     if (!next) break;
-    line = next.line ?? line;
+    start = next.start ?? start;
     node = next.node;
   }
-  return line;
+  if (start === undefined) return { line: 1, column: 1 };
+  const { line, col } = position(lines, start);
+  return { line, column: col };
 }
 
 /** The offset of the first character after the JSON whitespace at `i`. */
@@ -421,20 +437,25 @@ export function parseStrictJson(text: string): { readonly value: unknown } | und
 }
 
 /**
- * In a text parseStrictJson read, the line locate() finds for `path` in the YAML parser's tree of the same text:
- * the line of the key (or list item) of the deepest step that exists, a key matched exactly or else case-insensitively.
+ * In a text parseStrictJson read, the position locate() finds for `path` in the YAML parser's tree of the same text:
+ * that of the key (or list item) of the deepest step that exists, a key matched exactly or else case-insensitively.
  */
-function locateJson(text: string, path: TemplatePath): number {
+function locateJson(text: string, path: TemplatePath): TemplatePosition {
   let counted = 0;
   let line = 1;
-  const lineAt = (offset: number) => {
+  // The offset just after the last line break counted.
+  let lineStart = 0;
+  const positionAt = (offset: number): TemplatePosition => {
     // Offsets only grow along a path: count the line breaks since the last one.
-    for (let i = text.indexOf('\n', counted); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+    for (let i = text.indexOf('\n', counted); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+      line++;
+      lineStart = i + 1;
+    }
     counted = offset;
-    return line;
+    return { line, column: offset - lineStart + 1 };
   };
   let at = skipJsonSpace(text, 0);
-  let found = lineAt(at);
+  let found = positionAt(at);
   for (const step of path) {
     let next: { key: number; value: number } | undefined;
     if (text[at] === '{') {
@@ -467,7 +488,7 @@ function locateJson(text: string, path: TemplatePath): number {
       }
     }
     if (!next) break;
-    found = lineAt(next.key);
+    found = positionAt(next.key);
     at = next.value;
   }
   return found;
@@ -479,19 +500,19 @@ export function parseTemplate(text: string): ParsedTemplate {
   checkNodeBound(text);
   const json = parseStrictJson(text);
   if (json) {
-    const linesOf = (paths: readonly TemplatePath[]) => paths.map((p) => locateJson(text, p));
-    return { template: json.value, linesOf, lineOf: (path) => linesOf([path])[0] };
+    const positionsOf = (paths: readonly TemplatePath[]) => paths.map((p) => locateJson(text, p));
+    return { template: json.value, positionsOf, lineOf: (path) => positionsOf([path])[0].line };
   }
   const { doc } = compose(text);
   if (doc.contents === null) {
     throw new TemplateParseError('it holds no value (only comments or a bare document marker); expected a CloudFormation template in JSON or YAML');
   }
   const template = toTemplate(doc);
-  const linesOf = (paths: readonly TemplatePath[]) => {
+  const positionsOf = (paths: readonly TemplatePath[]) => {
     const tree = compose(text, true);
     return paths.map((p) => locate(tree.doc, tree.lines, p));
   };
-  return { template, linesOf, lineOf: (path) => linesOf([path])[0] };
+  return { template, positionsOf, lineOf: (path) => positionsOf([path])[0].line };
 }
 
 /** For the engine's StackSet `TemplateBody` strings: the same parser, tags and limits as for files. */

@@ -73,7 +73,7 @@ describe('bad input', () => {
     writeFiles(dir, { 'ss.yaml': 'Resources:\n  Set:\n    Type: AWS::CloudFormation::StackSet\n    Properties:\n      TemplateBody: "Resources: !Oops x"\n' });
     const { code, report } = checkJson(['ss.yaml'], { cwd: dir });
     expect(code).toBe(2);
-    expect(report.errors).toEqual([{ file: 'ss.yaml', resource: 'Set', line: 2, message: expect.stringMatching(/TemplateBody of StackSet Set could not be parsed: unknown tag !Oops at line 1/) }]);
+    expect(report.errors).toEqual([{ file: 'ss.yaml', resource: 'Set', line: 2, column: 3, message: expect.stringMatching(/TemplateBody of StackSet Set could not be parsed: unknown tag !Oops at line 1/) }]);
   });
 
   test('a device is not read (it might never end)', () => {
@@ -111,8 +111,8 @@ describe('bad input', () => {
     const r = cli(['check', 'big.json'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n')).toEqual([
-      expect.stringMatching(/^big\.json: Unsafe: XAT1 error: /),
-      expect.stringMatching(/^big\.json: Unsafe: XAT3 error: /),
+      expect.stringMatching(/^big\.json:\d+:\d+: error XAT1 \[Statement0\] Unsafe: /),
+      expect.stringMatching(/^big\.json:\d+:\d+: error XAT3 \[Statement0\.Principal0\] Unsafe: /),
       `Checked 1 template (${Object.keys(resources).length} resources): 2 findings (2 errors, 0 warnings).`,
       '',
     ]);

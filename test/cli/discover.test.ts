@@ -50,7 +50,7 @@ describe('directories', () => {
     writeFiles(dir, { 'broken.yaml': 'AWSTemplateFormatVersion: 2010-09-09\nResources:\n  R: [\n', 'ok.json': UNSAFE });
     const { code, report } = checkJson(['.'], { cwd: dir });
     expect(code).toBe(2);
-    expect(report.errors).toEqual([{ file: 'broken.yaml', message: expect.stringMatching(/^invalid YAML or JSON at line \d+, column \d+/), line: expect.any(Number) }]);
+    expect(report.errors).toEqual([{ file: 'broken.yaml', message: expect.stringMatching(/^invalid YAML or JSON at line \d+, column \d+/), line: expect.any(Number), column: expect.any(Number) }]);
     expect(files(report)).toEqual(['ok.json']);
   });
 

@@ -19,6 +19,7 @@ describe('--format json', () => {
         message: expect.any(String),
         findingId: expect.any(String),
         line: expect.any(Number),
+        column: expect.any(Number),
       });
     }
     expect(report.findings.map((f: any) => [f.file, f.resource, f.rule, f.level])).toEqual([
@@ -58,6 +59,7 @@ describe('--format json', () => {
       file: 'broken-resource.yaml',
       resource: 'Broken',
       line: 4,
+      column: 3,
       message: 'resource Broken is a string, expected an object with a Type',
     }]);
   });

@@ -1,8 +1,14 @@
 import * as path from 'path';
-import { PACKAGE_VERSION, cli, fixtureText, lineOfText, sarifValidator, tempDir, writeFiles } from './helpers';
+import { PACKAGE_VERSION, cli, fixtureText, lineOfText, positionOfText, sarifValidator, tempDir, writeFiles } from './helpers';
 import { ALL_RULES } from '../../src/rules';
 
 const validate = sarifValidator();
+
+/** The SARIF region where `marker` starts in `text`. */
+function region(text: string, marker: string): { startLine: number; startColumn: number } {
+  const [startLine, startColumn] = positionOfText(text, marker).split(':').map(Number);
+  return { startLine, startColumn };
+}
 
 function sarif(args: string[], cwd?: string): { code: number; log: any } {
   const r = cli(['check', '--format', 'sarif', ...args], cwd ? { cwd } : {});
@@ -39,16 +45,17 @@ describe('--format sarif', () => {
     expect(log.runs[0].invocations).toEqual([{ executionSuccessful: true, toolExecutionNotifications: [] }]);
   });
 
-  test('results point at the rule, the file relative to the working directory and the line of the statement, in YAML and JSON', () => {
+  test('results point at the rule, the file relative to the working directory and the line and column of the statement, in YAML and JSON', () => {
     const { log } = sarif(['unsafe-role.json', 'literal-external-id.yaml']);
     const { results, tool } = log.runs[0];
     const json = fixtureText('unsafe-role.json');
     const yaml = fixtureText('literal-external-id.yaml');
     expect(results.map((r: any) => [r.ruleId, r.level, r.locations[0].physicalLocation])).toEqual([
-      ['XAT6', 'error', { artifactLocation: { uri: 'literal-external-id.yaml' }, region: { startLine: lineOfText(yaml, '- Effect: Allow') } }],
-      // The statement's "{" is the line before "Effect".
-      ['XAT1', 'error', { artifactLocation: { uri: 'unsafe-role.json' }, region: { startLine: lineOfText(json, '"Effect": "Allow"') - 1 } }],
-      ['XAT3', 'error', { artifactLocation: { uri: 'unsafe-role.json' }, region: { startLine: lineOfText(json, '"Effect": "Allow"') - 1 } }],
+      // A statement of a YAML list starts at its first key, after the "- ".
+      ['XAT6', 'error', { artifactLocation: { uri: 'literal-external-id.yaml' }, region: region(yaml, 'Effect: Allow') }],
+      // The statement's "{" is on the line before "Effect".
+      ['XAT1', 'error', { artifactLocation: { uri: 'unsafe-role.json' }, region: region(json, '{\n              "Effect": "Allow"') }],
+      ['XAT3', 'error', { artifactLocation: { uri: 'unsafe-role.json' }, region: region(json, '{\n              "Effect": "Allow"') }],
     ]);
     for (const r of results) {
       expect(tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
@@ -101,7 +108,7 @@ describe('--format sarif', () => {
         {
           level: 'error',
           message: { text: 'errors/broken-resource.yaml: Broken: resource Broken is a string, expected an object with a Type' },
-          locations: [{ physicalLocation: { artifactLocation: { uri: 'errors/broken-resource.yaml' }, region: { startLine: 4 } } }],
+          locations: [{ physicalLocation: { artifactLocation: { uri: 'errors/broken-resource.yaml' }, region: { startLine: 4, startColumn: 3 } } }],
         },
       ],
     }]);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
-import { cli, tempDir, writeFiles } from './helpers';
+import { REPO_ROOT, cli, tempDir, writeFiles } from './helpers';
 import { formatText } from '../../src/cli/format-text';
 import { Report } from '../../src/cli/report';
 
@@ -35,7 +35,7 @@ describe('text output escapes control characters', () => {
     const lines = stdout.trimEnd().split('\n');
     // XAT1 and XAT3, then the summary.
     expect(lines).toHaveLength(3);
-    expect(lines[0].startsWith(`${path.join('d', 'bad\\x0aname.json')}: R: XAT1 error: `)).toBe(true);
+    expect(lines[0]).toMatch(/^d\/bad\\x0aname\.json:1:\d+: error XAT1 \[Sid-S\] R: /);
     expect(fs.existsSync(path.join(dir, 'd', 'bad\nname.json'))).toBe(true);
   });
 
@@ -67,5 +67,50 @@ describe('text output escapes control characters', () => {
       expect(lines).toHaveLength(findings.length + errors.length + notices.length + 1);
       for (const line of lines) expect(line.replace(/\u001b\[\d+m/g, '')).not.toMatch(CONTROL);
     }));
+  });
+});
+
+describe('the text line format', () => {
+  const FINDING = /^(?<file>[^:]+):(?<line>\d+):(?<column>\d+): (?<level>error|warning) (?<rule>XAT\d+) \[(?<id>[^\]]+)\] (?<resource>[^:]+): (?<message>.+)$/;
+
+  test('the README\'s example lines have the shape the CLI writes', () => {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const block = /Text output is one line per finding[\s\S]*?```text\n([\s\S]*?)```/.exec(readme)![1];
+    const examples = block.trimEnd().split('\n');
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+    for (const line of examples) expect(line).toMatch(FINDING);
+    expect(examples.some((l) => / \(construct [^,]+, stack [^)]+\)$/.test(l))).toBe(true);
+  });
+
+  test('each finding line is file:line:column at the statement, and an editor can jump there', () => {
+    const dir = tempDir();
+    const text = [
+      'Resources:',
+      '  Vendor:',
+      '    Type: AWS::IAM::Role',
+      '    Properties:',
+      '      AssumeRolePolicyDocument:',
+      '        Statement:',
+      '          - Effect: Allow',
+      '            Principal: { AWS: arn:aws:iam::111122223333:root }',
+      '            Action: sts:AssumeRole',
+      '',
+    ].join('\n');
+    writeFiles(dir, { 'dir/t.yaml': text });
+    const lines = cli(['check', '--quiet', 'dir/t.yaml'], { cwd: dir }).stdout.trimEnd().split('\n');
+    expect(lines.map((l) => FINDING.exec(l)?.groups)).toEqual([
+      { file: 'dir/t.yaml', line: '7', column: '13', level: 'error', rule: 'XAT1', id: 'Statement0', resource: 'Vendor', message: expect.stringMatching(/^Statement 0 /) },
+      { file: 'dir/t.yaml', line: '7', column: '13', level: 'error', rule: 'XAT3', id: 'Statement0.Principal0', resource: 'Vendor', message: expect.stringMatching(/^Statement 0 /) },
+    ]);
+    expect(text.split('\n')[6].slice(12)).toBe('Effect: Allow');
+  });
+
+  test('an input error carries the line and column of the parser\'s message', () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'b.yaml': 'Resources:\n  R: !Oops x\n' });
+    expect(cli(['check', '--quiet', 'b.yaml'], { cwd: dir }).stdout).toBe(
+      'b.yaml:2:6: error could not be checked: unknown tag !Oops at line 2, column 6; expected a CloudFormation short form such as !Ref, !Sub or !GetAtt, '
+      + 'or the long form ("Fn::...")\n',
+    );
   });
 });

@@ -75,6 +75,14 @@ export function lineOfText(text: string, marker: string): number {
   return i + 1;
 }
 
+/** `line:column` (1-based, the column in UTF-16 code units) where `marker` first occurs in `text`. */
+export function positionOfText(text: string, marker: string): string {
+  const i = text.indexOf(marker);
+  if (i < 0) throw new Error(`marker ${marker} not found`);
+  const before = text.slice(0, i).split('\n');
+  return `${before.length}:${before[before.length - 1].length + 1}`;
+}
+
 /**
  * A validator for SARIF 2.1.0. The schema is the OASIS SARIF 2.1.0 JSON schema (JSON Schema draft-04,
  * `sarif-2.1.0-rtm.5.json`, also published at https://json.schemastore.org/sarif-2.1.0.json) as shipped by

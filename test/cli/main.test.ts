@@ -24,7 +24,7 @@ describe('the cross-account-trust bin', () => {
   test('sets the process exit code and writes the report to stdout', () => {
     const unsafe = bin(['check', 'unsafe-role.json']);
     expect(unsafe.status).toBe(1);
-    expect(unsafe.stdout).toMatch(/^unsafe-role\.json: AuditRole: XAT1 error: /);
+    expect(unsafe.stdout).toMatch(/^unsafe-role\.json:11:13: error XAT1 \[Statement0\] AuditRole: /);
     expect(unsafe.stderr).toBe('');
     expect(bin(['check', 'safe-role.yaml']).status).toBe(0);
     const usage = bin(['check', '--format', 'xml', 'safe-role.yaml']);

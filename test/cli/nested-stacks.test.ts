@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, NestedStack, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as fc from 'fast-check';
-import { checkJson, tempDir } from './helpers';
+import { checkJson, cli, tempDir } from './helpers';
 import { CrossAccountTrustChecks } from '../../src/nag/cross-account-trust-checks';
 
 const OWN = '444455556666';
@@ -88,6 +88,25 @@ describe('nested stacks of a cloud assembly', () => {
     const { report } = checkJson([assembly]);
     expect(report.findings.map((f: any) => `${f.nestedStack}/${hashless(f.resource)} ${f.rule}`).sort()).toEqual([...new Set(pack)].sort());
     expect(pack.length).toBeGreaterThanOrEqual(6);
+  });
+
+  test('each finding names the construct path of its resource, as the pack does, in JSON, SARIF and text', () => {
+    const app = new App({ outdir: path.join(tempDir(), 'cdk.out'), context: CLI_CONTEXT });
+    build(app);
+    const pack = new CrossAccountTrustChecks(app).validateScope(app).violations
+      .flatMap((v) => v.violatingResources.map((r) => `${r.constructPath} ${/XAT\d+/.exec(v.ruleName)![0]}`));
+    const assembly = app.synth().directory;
+    const { report } = checkJson([assembly]);
+    expect(report.findings.map((f: any) => `${f.constructPath} ${f.rule}`).sort()).toEqual([...new Set(pack)].sort());
+    const log = JSON.parse(cli(['check', '--format', 'sarif', assembly]).stdout);
+    const deep = log.runs[0].results.find((r: any) => r.properties.constructPath === 'Parent/Inner/Deeper/DeepRole/Resource');
+    expect(deep.locations[0].logicalLocations).toEqual([
+      { name: expect.stringMatching(/^DeepRole/), fullyQualifiedName: expect.stringMatching(/^Parent\/DeepRole/), kind: 'resource' },
+      { name: 'Resource', fullyQualifiedName: 'Parent/Inner/Deeper/DeepRole/Resource', kind: 'object' },
+    ]);
+    expect(cli(['check', assembly]).stdout).toMatch(
+      /^\S+ParentInnerDeeper\w+\.nested\.template\.json:\d+:\d+: error XAT3 \[Statement0\.Principal0\] DeepRole\w+: .* \(construct Parent\/Inner\/Deeper\/DeepRole\/Resource, stack Parent, nested stack Parent\/Inner\/Deeper\)$/m,
+    );
   });
 
   test('text output names the parent stack and the nested stack', () => {

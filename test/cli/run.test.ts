@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { PACKAGE_VERSION, checkJson, cli, tempDir, writeFiles } from './helpers';
+import { PACKAGE_VERSION, checkJson, cli, fixtureText, positionOfText, tempDir, writeFiles } from './helpers';
 import { ALL_RULES } from '../../src/rules';
 
 const ESC = '\u001b[';
@@ -76,10 +76,10 @@ describe('exit codes', () => {
 
 describe('options', () => {
   test('--format defaults to text', () => {
-    expect(cli(['check', 'unsafe-role.json']).stdout).toMatch(/^unsafe-role\.json: AuditRole: XAT1 error: /);
+    expect(cli(['check', 'unsafe-role.json']).stdout).toMatch(/^unsafe-role\.json:11:13: error XAT1 \[Statement0\] AuditRole: /);
   });
 
-  test.each([['json', '"findings"'], ['sarif', '"version": "2.1.0"'], ['text', 'AuditRole: XAT3 error']])('--format %s', (format, marker) => {
+  test.each([['json', '"findings"'], ['sarif', '"version": "2.1.0"'], ['text', 'error XAT3 [Statement0.Principal0] AuditRole: ']])('--format %s', (format, marker) => {
     expect(cli(['check', '--format', format, 'unsafe-role.json']).stdout).toContain(marker);
   });
 
@@ -92,7 +92,7 @@ describe('options', () => {
 
     writeFiles(dir, { 't.json': ROOT_TRUST });
     expect(cli(['check', '--output', 'out.txt', 't.json'], { cwd: dir }).code).toBe(1);
-    expect(fs.readFileSync(path.join(dir, 'out.txt'), 'utf8')).toMatch(/^t\.json: R: XAT1 error: /);
+    expect(fs.readFileSync(path.join(dir, 'out.txt'), 'utf8')).toMatch(/^t\.json:1:\d+: error XAT1 \[Statement0\] R: /);
   });
 
   test('--output to a path that cannot be written is exit code 2 with a message naming the option and value', () => {
@@ -156,8 +156,8 @@ describe('options', () => {
     const r = cli(['check', '--quiet', 'unsafe-role.json', 'missing.yaml']);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines.slice(0, 2).every((l) => l.startsWith('unsafe-role.json: AuditRole: XAT'))).toBe(true);
-    expect(lines[2]).toMatch(/^missing\.yaml: could not be checked: does not exist/);
+    expect(lines.slice(0, 2).every((l) => l.startsWith('unsafe-role.json:11:13: error XAT'))).toBe(true);
+    expect(lines[2]).toMatch(/^missing\.yaml: error could not be checked: does not exist/);
     expect(cli(['check', '--quiet', 'safe-role.yaml']).stdout).toBe('');
   });
 
@@ -185,12 +185,14 @@ describe('options', () => {
 });
 
 describe('text output', () => {
-  test('one line per finding, file: resource: rule level: message, then the summary', () => {
+  test('one line per finding, file:line:column: level rule [finding id] resource: message, then the summary', () => {
     const lines = cli(['check', 'unsafe-role.json', 'long-session.yaml']).stdout.split('\n');
+    const at = (file: string, marker: string) => `${file}:${positionOfText(fixtureText(file), marker)}`;
     expect(lines).toEqual([
-      expect.stringMatching(/^long-session\.yaml: VendorRole: XAT10 warning: Role VendorRole is assumed across accounts .* 7200 seconds/),
-      expect.stringMatching(/^unsafe-role\.json: AuditRole: XAT1 error: Statement 0 \(principal arn:aws:iam::111122223333:root\) allows sts:AssumeRole without/),
-      expect.stringMatching(/^unsafe-role\.json: AuditRole: XAT3 error: Statement 0 trusts the account root arn:aws:iam::111122223333:root/),
+      expect.stringMatching(new RegExp(`^${at('long-session.yaml', 'MaxSessionDuration:')}: warning XAT10 \\[MaxSessionDuration\\] VendorRole: Role VendorRole is assumed across accounts .* 7200 seconds`)),
+      // A statement of a JSON list starts at its "{".
+      expect.stringMatching(new RegExp(`^${at('unsafe-role.json', '{\n              "Effect"')}: error XAT1 \\[Statement0\\] AuditRole: Statement 0 \\(principal arn:aws:iam::111122223333:root\\) allows sts:AssumeRole without`)),
+      expect.stringMatching(new RegExp(`^${at('unsafe-role.json', '{\n              "Effect"')}: error XAT3 \\[Statement0.Principal0\\] AuditRole: Statement 0 trusts the account root arn:aws:iam::111122223333:root`)),
       'Checked 2 templates (2 resources): 3 findings (2 errors, 1 warning).',
       '',
     ]);
@@ -201,7 +203,7 @@ describe('text output', () => {
     writeFiles(dir, { 'a/t.json': ROOT_TRUST, 'a/package.json': '{"name": "x"}', 'b.yaml': 'Resources: [' });
     const r = cli(['check', 'a', 'b.yaml'], { cwd: dir });
     expect(r.stdout.split('\n').slice(2)).toEqual([
-      expect.stringMatching(/^b\.yaml: could not be checked: invalid YAML or JSON at line 1, column \d+: /),
+      expect.stringMatching(/^b\.yaml:1:(\d+): error could not be checked: invalid YAML or JSON at line 1, column \1: /),
       'Checked 2 templates (1 resource): 2 findings (2 errors, 0 warnings); 1 input could not be checked; 1 file skipped (not a CloudFormation template).',
       '',
     ]);
@@ -213,8 +215,8 @@ describe('text output', () => {
 
   test('colours on a terminal: the level, the rule id and the summary', () => {
     const out = cli(['check', 'unsafe-role.json', 'long-session.yaml'], { isTTY: true }).stdout;
-    expect(out).toContain(`${ESC}1mXAT1${ESC}0m ${ESC}31merror${ESC}0m: `);
-    expect(out).toContain(`${ESC}1mXAT10${ESC}0m ${ESC}33mwarning${ESC}0m: `);
+    expect(out).toContain(`: ${ESC}31merror${ESC}0m ${ESC}1mXAT1${ESC}0m [`);
+    expect(out).toContain(`: ${ESC}33mwarning${ESC}0m ${ESC}1mXAT10${ESC}0m [`);
     expect(out).toContain(`${ESC}2mChecked 2 templates`);
   });
 
@@ -231,6 +233,6 @@ describe('text output', () => {
       'cdk.out/manifest.json': JSON.stringify({ version: '54.0.0', artifacts: { S: { type: 'aws:cloudformation:stack', environment: 'aws://unknown-account/unknown-region', properties: { templateFile: 'S.template.json', stackName: 'Prod-S' } } } }),
       'cdk.out/S.template.json': ROOT_TRUST,
     });
-    expect(cli(['check', 'cdk.out'], { cwd: dir }).stdout).toMatch(new RegExp(`^${path.join('cdk.out', 'S.template.json').replace(/[\\/.]/g, '\\$&')}: R: XAT1 error: .* \\(stack Prod-S\\)$`, 'm'));
+    expect(cli(['check', 'cdk.out'], { cwd: dir }).stdout).toMatch(new RegExp(`^${path.join('cdk.out', 'S.template.json').replace(/[\\/.]/g, '\\$&')}:1:\\d+: error XAT1 \\[Statement0\\] R: .* \\(stack Prod-S\\)$`, 'm'));
   });
 });

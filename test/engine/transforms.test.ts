@@ -170,7 +170,7 @@ describe('macros, AWS::Include and other transforms: a notice that the deployed 
   test('the CLI prints notices, with their lines, and they do not change the exit code', () => {
     const text = cli(['check', 'macro.yaml'], { cwd: FIXTURES });
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^macro\.yaml: notice: the template declares Transform AcmeRoleMacro/m);
+    expect(text.stdout).toMatch(/^macro\.yaml:\d+:\d+: notice the template declares Transform AcmeRoleMacro/m);
     expect(text.stdout).toMatch(/Checked 1 template \(1 resource\): no findings; 2 notices\.\n$/);
     const { report } = checkJson(['macro.yaml'], { cwd: FIXTURES });
     expect(report.notices.map((n: any) => [n.file, n.line])).toEqual([['macro.yaml', 3], ['macro.yaml', 13]]);

@@ -47,7 +47,7 @@ describe('message size', () => {
     const text = cli(['check', 'many.json'], { cwd: dir });
     expect(text.stderr).toBe('');
     expect(text.code).toBe(1);
-    expect(text.stdout.split('\n').filter((l) => / XAT7 error: /.test(l))).toHaveLength(n);
+    expect(text.stdout.split('\n').filter((l) => /: error XAT7 \[/.test(l))).toHaveLength(n);
   });
 
   test('property: whatever the number of roles, a message stays within a bound', () => {

@@ -121,14 +121,15 @@ describe('strict JSON takes JSON.parse, with the template and the lines the YAML
     return change === 'step beyond' ? [...p, extra] : p;
   }), { minLength: 1, maxLength: 8 });
 
-  test('property: the same template and the same line at every path, as the YAML parser reads the same text', () => {
+  test('property: the same template and the same line and column at every path, as the YAML parser reads the same text', () => {
     const arb = jsonText.chain((text) => fc.tuple(fc.constant(text), pathsInto(JSON.parse(text))));
     fc.assert(fc.property(arb, ([text, paths]) => {
       expect(parseStrictJson(text)).toBeDefined();
       const direct = parseTemplate(text);
       const yaml = throughYaml(text);
       expect(direct.template).toEqual(yaml.template);
-      for (const p of paths) expect([p, direct.lineOf(p)]).toEqual([p, yaml.lineOf(p) - 1]);
+      const below = (q: { line: number; column: number }) => ({ line: q.line - 1, column: q.column });
+      expect(paths.map((p) => [p, direct.positionsOf([p])[0]])).toEqual(paths.map((p) => [p, below(yaml.positionsOf([p])[0])]));
     }), { numRuns: 300 });
   });
 
@@ -287,6 +288,19 @@ describe('line of the node at a path', () => {
     // A statement of a JSON list starts at its "{", the line before its first key.
     const expected = typeof p[p.length - 1] === 'number' ? lineOfText(json, marker) - 1 : lineOfText(json, marker);
     expect(parseTemplate(json).lineOf(p)).toBe(expected);
+  });
+
+  test('columns are 1-based and count UTF-16 code units (SARIF utf16CodeUnits): a character outside the BMP counts two', () => {
+    const jsonText = '{"Resources": {"\u{1F600}": 1, "K": {"A": 1}}}';
+    expect(parseTemplate(jsonText).positionsOf([['Resources', 'K'], ['Resources', 'K', 'A'], []])).toEqual([
+      { line: 1, column: jsonText.indexOf('"K"') + 1 }, { line: 1, column: jsonText.indexOf('"A"') + 1 }, { line: 1, column: 1 },
+    ]);
+    // The emoji is two code units: "K" starts at code unit 24, column 25.
+    expect(jsonText.indexOf('"K"')).toBe(24);
+    const yamlText = 'Resources:\n  R: {"\u{1F600}": 1, K: 2}\n  S:\n    - Effect: Allow\n';
+    expect(parseTemplate(yamlText).positionsOf([['Resources', 'R', 'K'], ['Resources', 'S', 0], ['Resources', 'S', 0, 'Effect']])).toEqual([
+      { line: 2, column: 16 }, { line: 4, column: 7 }, { line: 4, column: 7 },
+    ]);
   });
 
   test('lines through an alias follow the anchored node', () => {
