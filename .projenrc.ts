@@ -88,7 +88,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-cross-account-trust/cdk-cross-account-trust-go',
   },
 
-  gitignore: ['cdk.out', '/examples/cdk.out', '/.cdk-latest/'],
+  gitignore: ['cdk.out', '/examples/cdk.out', '/.cdk-latest/', '/.jsii.tabl.json'],
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/bench/', '/.ci/', '/.cdk-latest/'] },
 });
 
@@ -151,6 +151,14 @@ project.addTask('test:cdk-latest', {
   description: 'Run the rule pack and cloud assembly tests against the newest aws-cdk-lib 2.x (installed from the npm registry into .cdk-latest/)',
   exec: 'ts-node --project test/tsconfig.json scripts/test-cdk-latest.ts',
   receiveArgs: true,
+});
+
+// The TypeScript samples of the README and of docstrings become the Python (and other languages') samples of the
+// generated packages through jsii-rosetta. `npx projen build` packages JavaScript only, so this is what proves they
+// translate: strict mode compiles every sample against the compiled assembly (.jsii) and fails on any error.
+project.addTask('rosetta', {
+  description: 'Compile every code sample of the README and the docstrings with jsii-rosetta (strict), as the Python package translates them (needs .jsii: npx projen compile)',
+  exec: 'jsii-rosetta extract --strict .jsii',
 });
 
 project.addTask('corpus', {

@@ -1,5 +1,9 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { synthValidated } from './cdk-synth';
+import { checkJson, tempDir } from './cli/helpers';
 import { buildCustomerApp } from '../examples/customer-stack';
 import { buildPlatformApp } from '../examples/platform-app';
 import { buildVendorApp } from '../examples/vendor-app';
@@ -46,21 +50,37 @@ describe('examples', () => {
     });
 
     test('the acknowledgment is what hides XAT6 on the monitoring role', () => {
-      const app = buildPlatformApp(new App());
-      // The synth fails validation on purpose: keep its report out of the test output and its exit code out of jest's.
-      const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-      try {
-        const assembly = app.synth();
-        const inputs = app.node.children.filter(Stack.isStack).map((stack) => ({
-          source: stack.stackName, template: assembly.getStackByName(stack.stackName).template, account: stack.account,
-        }));
-        const xat6 = check(inputs).findings.filter((f) => f.ruleId === 'XAT6');
-        expect(xat6.map((f) => [f.source, f.resource])).toEqual([['PlatformLegacy', expect.stringMatching(/^MonitoringAccessRole/)]]);
-      } finally {
-        quiet.mockRestore();
-        process.exitCode = undefined;
-      }
+      const outdir = tempDir();
+      const app = buildPlatformApp(new App({ outdir }));
+      // The synth fails validation on purpose (XAT1, XAT3); the templates are written all the same.
+      expect(synthValidated(app).failed).toBe(true);
+      const inputs = app.node.children.filter(Stack.isStack).map((stack) => ({
+        source: stack.stackName,
+        template: JSON.parse(fs.readFileSync(path.join(outdir, stack.templateFile), 'utf8')),
+        account: stack.account,
+      }));
+      const xat6 = check(inputs).findings.filter((f) => f.ruleId === 'XAT6');
+      expect(xat6.map((f) => [f.source, f.resource])).toEqual([['PlatformLegacy', expect.stringMatching(/^MonitoringAccessRole/)]]);
     });
+  });
+
+  // What `npx projen examples` and a CI job do: synthesize every example, then scan the cloud assemblies with the CLI.
+  test('the CLI on the examples\' cloud assemblies finds the unsafe platform role, honours the acknowledgment, and nothing else', () => {
+    const cdkOut = tempDir();
+    for (const [name, build] of [['vendor-app', buildVendorApp], ['customer-stack', buildCustomerApp], ['platform-app', buildPlatformApp]] as const) {
+      synthValidated(build(new App({ outdir: path.join(cdkOut, name) })));
+    }
+    const { code, report } = checkJson([cdkOut], { cwd: cdkOut });
+    expect(code).toBe(1);
+    expect(report.errors).toEqual([]);
+    expect(report.findings.map((f: any) => [f.stack, f.rule, f.findingId]).sort()).toEqual([
+      ['PlatformLegacy', 'XAT1', 'Statement0'],
+      ['PlatformLegacy', 'XAT3', 'Statement0.Principal0'],
+    ]);
+    expect(report.acknowledged.map((f: any) => [f.stack, f.rule, f.reason])).toEqual([
+      ['PlatformLegacy', 'XAT6', expect.stringMatching(/^The vendor assigns the ExternalId per account/)],
+    ]);
+    expect(report.summary.files).toBe(5);
   });
 });
 

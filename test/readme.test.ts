@@ -40,6 +40,13 @@ describe('README', () => {
       expect(firstSection).toContain(`\`import ${pypi![2]}\``);
     });
 
+    test('every `npx projen <task>` the README names is a task of the project', () => {
+      const tasks = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, '.projen', 'tasks.json'), 'utf8')).tasks);
+      const named = [...new Set([...readme.matchAll(/npx projen ([a-z][\w:-]*)/g)].map((m) => m[1]))];
+      expect(named.length).toBeGreaterThan(5);
+      expect(named.filter((t) => !tasks.includes(t))).toEqual([]);
+    });
+
     test('CI runs the two contributor commands verbatim', () => {
       const ci = fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8').split('\n');
       for (const command of sh[2].trim().split('\n')) expect(ci).toContain(command);
