@@ -12,8 +12,19 @@ import { isObject } from '../private/json';
 const ACKNOWLEDGED_RULES = 'aws:cdk:acknowledged-rules';
 const LOGICAL_ID = 'aws:cdk:logicalId';
 
-/** The reason a finding was acknowledged with, or undefined when it was not. */
-export type AcknowledgementLookup = (finding: { readonly resource: string; readonly rule: string; readonly findingId: string }) => string | undefined;
+/** An acknowledgment made in the CDK app. */
+export interface CdkAcknowledgement {
+  /** The id as recorded, without the namespace aws-cdk-lib adds: `CrossAccountTrust-XAT3[Statement0.Principal0]`. */
+  readonly id: string;
+  readonly reason: string;
+  /** The construct path of the scope it was made on. */
+  readonly constructPath: string;
+}
+
+/** The acknowledgment of a finding, or undefined when it has none. */
+export type AcknowledgementLookup = (
+  finding: { readonly resource: string; readonly rule: string; readonly findingId: string },
+) => CdkAcknowledgement | undefined;
 
 /**
  * Reads the metadata of one stack artifact (construct path to metadata entries, as in `<stack>.metadata.json`).
@@ -45,6 +56,7 @@ export function acknowledgementsFrom(metadata: Record<string, unknown>): Acknowl
     const path = constructPath.get(resource.split('/')[0]);
     if (path === undefined) return undefined;
     const ids = acknowledgingIds(rule, findingId);
-    return acknowledged.find((a) => (path === a.path || path.startsWith(a.path.endsWith('/') ? a.path : `${a.path}/`)) && ids.includes(a.id))?.reason;
+    const found = acknowledged.find((a) => (path === a.path || path.startsWith(a.path.endsWith('/') ? a.path : `${a.path}/`)) && ids.includes(a.id));
+    return found && { id: found.id, reason: found.reason, constructPath: found.path };
   };
 }

@@ -31,7 +31,10 @@ function located(e: ReportLocatedMessage) {
 /**
  * The stable JSON shape documented in the README: `version`, `findings` (file, resource, rule, level, message),
  * `errors` (file, message) and `summary` (files, skipped, resources, findings). The rest is extra: `findingId`,
- * `line`, `column`, `stack`, `nestedStack` and `constructPath` of findings (and of errors and notices), `resource` of errors, the `acknowledged` findings of a cloud assembly and their count, and `notices` when there are any (what the check could not see of the deployed template).
+ * `line`, `column`, `stack`, `nestedStack` and `constructPath` of findings (and of errors and notices), `resource` of errors, the
+ * `acknowledged` findings and their count (each with its `reason`, `acknowledgedIn` `template` or `cdk`, `acknowledgedId` as written,
+ * `acknowledgedAt` the path in the template or the construct path, and `acknowledgedLine`), and `notices` when there are any (what the
+ * check could not see of the deployed template).
  */
 export function formatJson(report: Report, version: string): string {
   const output = {
@@ -58,7 +61,14 @@ export function formatJson(report: Report, version: string): string {
       acknowledged: report.summary.acknowledged,
       ...(report.summary.excluded > 0 ? { excluded: report.summary.excluded } : {}),
     },
-    acknowledged: report.acknowledged.map((f) => ({ ...finding(f), reason: f.reason })),
+    acknowledged: report.acknowledged.map((f) => ({
+      ...finding(f),
+      reason: f.reason,
+      acknowledgedIn: f.acknowledgedIn,
+      acknowledgedId: f.acknowledgedId,
+      acknowledgedAt: f.acknowledgedAt,
+      ...(f.acknowledgedLine !== undefined ? { acknowledgedLine: f.acknowledgedLine } : {}),
+    })),
   };
   return `${JSON.stringify(output, null, 2)}\n`;
 }

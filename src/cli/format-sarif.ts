@@ -1,11 +1,12 @@
 /**
  * SARIF 2.1.0 for GitHub code scanning (and any other SARIF viewer): one rule descriptor per XAT rule from
- * the rule metadata, one result per finding, and the inputs that could not be checked as notifications.
+ * the rule metadata, one result per finding (an acknowledged one with its suppression), and the inputs that could not be
+ * checked as notifications.
  */
-import type { Location, Log, LogicalLocation, Notification, ReportingDescriptor, Result } from 'sarif';
+import type { Location, Log, LogicalLocation, Notification, ReportingDescriptor, Result, Suppression } from 'sarif';
 import { findingFingerprint } from './fingerprint';
 import { PackageInfo } from './package-info';
-import { Report, ReportFinding, ReportLocatedMessage } from './report';
+import { AcknowledgedFinding, Report, ReportFinding, ReportLocatedMessage } from './report';
 import { ALL_RULES } from '../rules';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -53,9 +54,29 @@ function errorLocation(e: ReportLocatedMessage): Location[] | undefined {
   return [{ physicalLocation: { artifactLocation: { uri: uriReference(e.uri) }, ...region } }];
 }
 
+/** Where the acknowledgement is: its line in the template, or the construct it was made on in the CDK app. */
+function suppression(f: AcknowledgedFinding): Suppression {
+  const location: Location = f.acknowledgedIn === 'template'
+    ? {
+      physicalLocation: {
+        artifactLocation: { uri: uriReference(f.uri) },
+        ...(f.acknowledgedLine !== undefined ? { region: { startLine: f.acknowledgedLine } } : {}),
+      },
+      logicalLocations: [{ fullyQualifiedName: f.acknowledgedAt, kind: 'object' }],
+    }
+    : { logicalLocations: [{ fullyQualifiedName: f.acknowledgedAt, kind: 'resource' }] };
+  return {
+    kind: 'inSource',
+    status: 'accepted',
+    justification: f.reason,
+    location,
+    properties: { acknowledgedIn: f.acknowledgedIn, acknowledgedId: f.acknowledgedId },
+  };
+}
+
 export function formatSarif(report: Report, pkg: PackageInfo): string {
   const ruleIndex = new Map(ALL_RULES.map((r, i) => [r.id, i]));
-  const results: Result[] = report.findings.map((f) => ({
+  const result = (f: ReportFinding): Result => ({
     ruleId: f.rule,
     ruleIndex: ruleIndex.get(f.rule),
     level: f.level,
@@ -74,7 +95,13 @@ export function formatSarif(report: Report, pkg: PackageInfo): string {
       ...(f.nestedStack !== undefined ? { nestedStack: f.nestedStack } : {}),
       ...(f.constructPath !== undefined ? { constructPath: f.constructPath } : {}),
     },
-  }));
+  });
+  // An acknowledged finding is a result with an accepted in-source suppression: code scanning shows it as suppressed,
+  // with the reason, rather than not at all.
+  const results: Result[] = [
+    ...report.findings.map(result),
+    ...report.acknowledged.map((f): Result => ({ ...result(f), suppressions: [suppression(f)] })),
+  ];
   const notification = (level: 'error' | 'note') => (e: ReportLocatedMessage): Notification => {
     const locations = errorLocation(e);
     return {

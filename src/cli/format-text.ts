@@ -20,7 +20,9 @@ function summaryLine(report: Report): string {
     findings === 0 ? 'no findings' : `${plural(findings, 'finding')} (${plural(errors, 'error')}, ${plural(findings - errors, 'warning')})`,
   ];
   if (report.acknowledged.length > 0) parts.push(`${plural(report.acknowledged.length, 'acknowledged finding')} not shown`);
-  if (report.errors.length > 0) parts.push(`${plural(report.errors.length, 'input')} could not be checked`);
+  const invalid = report.errors.filter((e) => e.kind === 'acknowledgement').length;
+  if (report.errors.length > invalid) parts.push(`${plural(report.errors.length - invalid, 'input')} could not be checked`);
+  if (invalid > 0) parts.push(plural(invalid, 'invalid acknowledgement'));
   if (report.notices.length > 0) parts.push(plural(report.notices.length, 'notice'));
   if (report.summary.excluded > 0) parts.push(`${plural(report.summary.excluded, 'file')} excluded`);
   if (skipped > 0) parts.push(`${plural(skipped, 'file')} skipped (${skipped === 1 ? 'not a CloudFormation template' : 'not CloudFormation templates'})`);
@@ -70,7 +72,7 @@ export function formatText(report: Report, options: TextOptions): string {
   const lines = [
     ...report.findings.map((f) => `${location(f)}: ${paint(f.level === 'error' ? ANSI.red : ANSI.yellow, f.level)} ${paint(ANSI.bold, f.rule)} `
       + `[${x(f.findingId)}] ${resource(f)}${x(f.message)}${assembly(f)}`),
-    ...report.errors.map((e) => `${location(e)}: ${paint(ANSI.red, 'error')} could not be checked: ${resource(e)}${x(e.message)}${assembly(e)}`),
+    ...report.errors.map((e) => `${location(e)}: ${paint(ANSI.red, 'error')} ${e.kind === 'acknowledgement' ? 'invalid acknowledgement' : 'could not be checked'}: ${resource(e)}${x(e.message)}${assembly(e)}`),
     ...report.notices.map((n) => `${location(n)}: ${paint(ANSI.dim, 'notice')} ${resource(n)}${x(n.message)}${assembly(n)}`),
   ];
   if (!options.quiet) lines.push(paint(ANSI.dim, summaryLine(report)));

@@ -23,9 +23,19 @@ export interface ReportFinding {
   readonly constructPath?: string;
 }
 
-/** A finding acknowledged in the CDK app (`Validations.of(scope).acknowledge(...)`): reported apart, never failing the run. */
+/**
+ * A finding acknowledged in the CDK app (`Validations.of(scope).acknowledge(...)`, read from a cloud assembly) or in the
+ * template's `Metadata` (`cross-account-trust: acknowledge: [{ id, reason }]`): reported apart, never failing the run.
+ */
 export interface AcknowledgedFinding extends ReportFinding {
   readonly reason: string;
+  readonly acknowledgedIn: 'template' | 'cdk';
+  /** The id the acknowledgement names, as written. */
+  readonly acknowledgedId: string;
+  /** Where it is: the path in the template (`Resources.Role.Metadata.cross-account-trust.acknowledge[0]`), or the construct path of the acknowledging scope. */
+  readonly acknowledgedAt: string;
+  /** 1-based line of a template acknowledgement (its StackSet's TemplateBody inside a body), when lines were asked for. */
+  readonly acknowledgedLine?: number;
 }
 
 /** Where an error or notice is and what it says; only `file` and `message` are always known. */
@@ -46,8 +56,11 @@ export interface ReportLocatedMessage {
 }
 
 export interface ReportError extends ReportLocatedMessage {
-  /** `input`: the file could not be read or parsed; `check`: it parsed but the engine could not analyse all of it. */
-  readonly kind: 'input' | 'check';
+  /**
+   * `input`: the file could not be read or parsed; `check`: it parsed but the engine could not analyse all of it;
+   * `acknowledgement`: an acknowledgement in its Metadata is malformed or matches no finding (its findings are still reported).
+   */
+  readonly kind: 'input' | 'check' | 'acknowledgement';
 }
 
 /**

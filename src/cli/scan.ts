@@ -7,8 +7,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { discover, TemplateTarget } from './discover';
 import { AcknowledgedFinding, Report, ReportError, ReportFinding } from './report';
-import { CheckOptions, createChecker } from '../engine';
+import { CheckOptions, Finding, createChecker } from '../engine';
 import { isObject } from '../private/json';
+import { TemplateAcknowledgement, matchAcknowledgements, readAcknowledgements } from '../template/acknowledgements';
 import {
   MAX_TEMPLATE_BYTES, ParsedTemplate, TemplateParseError, decodeTemplateText, describeNonTemplate, isCloudFormationTemplate,
   TemplatePath, TemplatePosition, looksLikeTemplate, looksLikeTemplateBytes, parseTemplate, parseTemplateBody,
@@ -128,7 +129,8 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
     ...(target.nestedStack ? { nestedStack: target.nestedStack } : {}),
   });
   // Of each template, what the report needs after the check: not the template itself.
-  const templates = new Map<string, { target: TemplateTarget; positionsOf: ParsedTemplate['positionsOf'] }>();
+  const templates = new Map<string, { target: TemplateTarget; positionsOf: ParsedTemplate['positionsOf']; acknowledgements: TemplateAcknowledgement[] }>();
+  const acknowledgementProblems: Array<{ source: string; resource?: string; message: string; path: TemplatePath }> = [];
   const checker = createChecker({ ...options.check, parseTemplateBody });
   let files = 0;
   let skipped = 0;
@@ -152,15 +154,40 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
     }
     // One template file can be the template of several NestedStacks; the engine tells their resources apart by source.
     const source = target.nestedStack !== undefined ? `${target.file} (nested stack ${target.nestedStack})` : target.file;
-    templates.set(source, { target, positionsOf: loaded.parsed.positionsOf });
+    // Read now, so that the template need not be kept until every finding is known; matched after the check.
+    const read = readAcknowledgements(loaded.parsed.template, { parseTemplateBody });
+    for (const p of read.problems) acknowledgementProblems.push({ source, ...p });
+    templates.set(source, { target, positionsOf: loaded.parsed.positionsOf, acknowledgements: read.acknowledgements });
     checker.add({ source, template: loaded.parsed.template, account: options.account ?? target.account });
   }
 
   const result = checker.finish();
+  // Each template's acknowledgements against its own findings. A mistake in one is an error and acknowledges nothing,
+  // so the findings it meant are reported; the file's other acknowledgements still count.
+  const bySource = new Map<string, Finding[]>();
+  for (const f of result.findings) {
+    const list = bySource.get(f.source);
+    if (list) list.push(f);
+    else bySource.set(f.source, [f]);
+  }
+  // Keyed by finding; the value is what the line of the acknowledgement is looked up with.
+  const inTemplate = new Map<Finding, { source: string; acknowledgement: TemplateAcknowledgement; path: TemplatePath }>();
+  for (const [source, t] of templates) {
+    if (t.acknowledgements.length === 0) continue;
+    const matched = matchAcknowledgements(t.acknowledgements, bySource.get(source) ?? [], { rules: options.check.rules });
+    const items = new Map<TemplateAcknowledgement, { source: string; acknowledgement: TemplateAcknowledgement; path: TemplatePath }>();
+    for (const [f, a] of matched.acknowledged) {
+      let item = items.get(a);
+      if (item === undefined) items.set(a, item = { source, acknowledgement: a, path: a.path });
+      inTemplate.set(f, item);
+    }
+    for (const p of matched.problems) acknowledgementProblems.push({ source, ...p });
+  }
   // An inner resource of a StackSet is located at its StackSet, the outermost part of its id.
   const pathOf = (e: { resource?: string; path?: TemplatePath }) => e.path ?? (e.resource ? ['Resources', e.resource.split('/')[0]] : undefined);
   const positions = options.withLines
-    ? positionsOfAll(templates, [...result.findings, ...result.errors, ...result.notices], pathOf)
+    ? positionsOfAll(templates, [...result.findings, ...result.errors, ...result.notices, ...acknowledgementProblems, ...new Set(inTemplate.values())],
+      pathOf)
     : new Map<object, TemplatePosition>();
   const findings: ReportFinding[] = [];
   const acknowledged: AcknowledgedFinding[] = [];
@@ -179,9 +206,23 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
       ...(at ? { line: at.line, column: at.column } : {}),
       ...(constructPath !== undefined ? { constructPath } : {}),
     };
-    const reason = target.acknowledgements?.(finding);
-    if (reason === undefined) findings.push(finding);
-    else acknowledged.push({ ...finding, reason });
+    const template = inTemplate.get(f);
+    const cdk = template === undefined ? target.acknowledgements?.(finding) : undefined;
+    if (template !== undefined) {
+      const acknowledgedLine = positions.get(template)?.line;
+      acknowledged.push({
+        ...finding,
+        reason: template.acknowledgement.reason,
+        acknowledgedIn: 'template',
+        acknowledgedId: template.acknowledgement.id,
+        acknowledgedAt: template.acknowledgement.at,
+        ...(acknowledgedLine ? { acknowledgedLine } : {}),
+      });
+    } else if (cdk !== undefined) {
+      acknowledged.push({ ...finding, reason: cdk.reason, acknowledgedIn: 'cdk', acknowledgedId: cdk.id, acknowledgedAt: cdk.constructPath });
+    } else {
+      findings.push(finding);
+    }
   }
   const placed = (e: { source: string; resource?: string; message: string; path?: TemplatePath }) => {
     const t = templates.get(e.source);
@@ -197,6 +238,7 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
     };
   };
   for (const e of result.errors) errors.push({ ...placed(e), kind: 'check' });
+  for (const e of acknowledgementProblems) errors.push({ ...placed(e), kind: 'acknowledgement' });
   // The notice that a nested stack's template is another file is moot where discovery found that file and checked it.
   const notices = result.notices
     .filter((n) => !(n.resource !== undefined && templates.get(n.source)?.target.checkedNestedStacks?.includes(n.resource)))

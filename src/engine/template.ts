@@ -19,7 +19,7 @@ export const STACKSET_TYPE = 'AWS::CloudFormation::StackSet';
 export const NESTED_STACK_TYPE = 'AWS::CloudFormation::Stack';
 
 export { MAX_ENUMERATED_CONDITIONS } from './values';
-const MAX_STACKSET_NESTING = 3;
+export const MAX_STACKSET_NESTING = 3;
 const STEP_BUDGET = 2_000_000;
 
 export type Path = ReadonlyArray<string | number>;

@@ -36,7 +36,7 @@ export const XAT10: Rule = {
   explanation:
     'Credentials of a session assumed by a third party keep working until they expire, even after the trust is revoked or the vendor '
     + 'notices a compromise. Short sessions bound how long stolen or misused credentials stay useful.',
-  fix: 'Keep MaxSessionDuration at 3600 seconds (the IAM default) or the configured maximum, unless the integration needs more and you acknowledge it.',
+  fix: 'Keep MaxSessionDuration at 3600 seconds (the IAM default) or the configured maximum, unless the integration needs more and you acknowledge it (Validations.of(role).acknowledge in a CDK app, the resource\'s Metadata cross-account-trust: acknowledge in a template).',
   examples: {
     failing: `Parameters:
   ExternalId:

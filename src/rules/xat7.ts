@@ -144,7 +144,7 @@ function compare(all: readonly SharingUsage[]): RuleFinding[] {
           message: `The ExternalId of ${u.statement.name} (${u.what} of the TemplateBody) is the same in every account StackSet ${u.stackSet} `
             + 'deploys this role to: a StackSet gives all its stack instances the same parameter values, so whoever learns the ExternalId in one '
             + 'account can use it against all the others. Give each account its own random ExternalId: deploy the role with one stack per account, '
-            + 'each with the value the vendor generated for it (or give each account its own ParameterOverrides, and acknowledge this finding).',
+            + 'each with the value the vendor generated for it (or give each account its own ParameterOverrides, and acknowledge this finding: in a CDK app with Validations.of(<the StackSet construct>).acknowledge, in a template under the Metadata of the StackSet, cross-account-trust: acknowledge).',
         });
         continue;
       }
