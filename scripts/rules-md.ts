@@ -146,12 +146,77 @@ function handlingFindings(): string[] {
     'pack is created. For a stack whose acknowledgments above it could not be recorded (a Stage created after the pack), the report',
     'carries a `CrossAccountTrust-AcknowledgmentsNotRecorded` warning that does not fail synth.',
     '',
+    '### In a template\'s Metadata',
+    '',
+    ...templateAcknowledgementLines(),
   ];
 }
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+/**
+ * A template that acknowledges its one finding in its Metadata: the example of README.md and RULES.md, which
+ * test/cli/template-acknowledgements.test.ts checks with the CLI (exit code 0, one acknowledged finding).
+ */
+export const TEMPLATE_ACKNOWLEDGEMENT_EXAMPLE: readonly string[] = [
+  'Parameters:',
+  '  ExternalId: { Type: String, NoEcho: true, MinLength: 32, MaxLength: 1224, AllowedPattern: \'[\\w+=,.@:/-]*\' }',
+  'Resources:',
+  '  VendorRole:',
+  '    Type: AWS::IAM::Role',
+  '    Metadata:',
+  '      cross-account-trust:',
+  '        acknowledge:',
+  '          - id: XAT3[Statement0.Principal0]   # or XAT3 for every XAT3 finding of the resource; the CrossAccountTrust- prefix is optional',
+  '            reason: Vendor documents account-root trust only; tracked in SEC-1423',
+  '    Properties:',
+  '      AssumeRolePolicyDocument:',
+  '        Version: \'2012-10-17\'',
+  '        Statement:',
+  '          - Effect: Allow',
+  '            Principal: { AWS: arn:aws:iam::111122223333:root }',
+  '            Action: sts:AssumeRole',
+  '            Condition: { StringEquals: { sts:ExternalId: !Ref ExternalId } }',
+];
+
+/** How a template acknowledges its findings in its own Metadata (the CLI reads it from any template). */
+export function templateAcknowledgementLines(): string[] {
+  return [
+    'A template that does not come from a CDK app (a vendor\'s onboarding template, a StackSet, hand-written CloudFormation)',
+    'acknowledges a finding in its own `Metadata`, which the CLI reads:',
+    '',
+    '```yaml',
+    ...TEMPLATE_ACKNOWLEDGEMENT_EXAMPLE,
+    '```',
+    '',
+    '- Under a resource\'s `Metadata`, an entry covers the findings of that resource; on a StackSet, those of the resources of its',
+    '  `TemplateBody` too (as an acknowledgment on a StackSet construct does). Under the template\'s top-level `Metadata`, it covers',
+    '  every resource of the file, StackSet bodies included.',
+    '- The id is the rule id, for every finding of that rule (`XAT3`), or the rule id with the finding id in brackets, for one',
+    '  (`XAT3[Statement0.Principal0]`), as the report prints them; `CrossAccountTrust-XAT3[...]` and',
+    '  `CrossAccountTrust::CrossAccountTrust-XAT3[...]` are accepted too. Findings of a StackSet body\'s resources are printed with',
+    '  their resource in front (`XAT3[VendorRole.Statement0.Principal0]` for `Deploy/VendorRole`).',
+    '- A `TemplateBody` is a template too: its own top-level `Metadata` and its resources\' are read the same way (when it is a',
+    '  literal string, as the rules need it), and there an id may also be written as it is when the body is checked alone',
+    '  (`XAT3[Statement0.Principal0]`).',
+    '- A missing or empty reason, an unknown rule id, an entry that is not `{ id, reason }`, an `acknowledge` that is not a list,',
+    '  and an id that matches no finding of the resource (of the file, for the top-level `Metadata`) are input errors: the run',
+    '  exits with 2 and names the file, the resource, the value received and what was expected. Such an entry acknowledges',
+    '  nothing, so the findings it meant are reported too; the file\'s other entries still count. An entry for a rule the run',
+    '  did not run is not judged.',
+    '- Acknowledged findings do not fail the run. The text report counts them; the JSON report lists them under `acknowledged`',
+    '  with `reason`, `acknowledgedIn` (`template` or `cdk`), `acknowledgedId`, `acknowledgedAt` (the path of the entry in the',
+    '  template, or the construct path of the acknowledging scope) and `acknowledgedLine`; SARIF reports them as results with a',
+    '  `suppressions` entry (`kind: inSource`, `status: accepted`, the reason as `justification`, the entry\'s location), which',
+    '  GitHub code scanning shows as suppressed.',
+    '- A CDK app can write the same Metadata (`CfnResource.addMetadata(\'cross-account-trust\', { acknowledge: [...] })`,',
+    '  `Stack.addMetadata(...)` for the whole template); the CLI then honours both it and `Validations.of(scope).acknowledge()`',
+    '  on the cloud assembly. Where both apply to one finding, the template\'s entry is the one listed.',
+    '',
+  ];
+}
 
 /** The full text of RULES.md. */
 export function rulesMarkdown(): string {

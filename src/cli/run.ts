@@ -60,8 +60,14 @@ const EXIT_CODES_HELP = `
 Exit codes:
   ${EXIT_OK}  no finding at or above --fail-on
   ${EXIT_FINDINGS}  findings at or above --fail-on
-  ${EXIT_USAGE_OR_INPUT}  a usage error, a config file that cannot be used, an input that could not be read or parsed (the other inputs
-     are still checked and reported), or no template checked at all (without --allow-empty)`;
+  ${EXIT_USAGE_OR_INPUT}  a usage error, a config file that cannot be used, an input that could not be read or parsed, an invalid
+     acknowledgement in a template's Metadata (the other inputs are still checked and reported), or no template checked at all
+     (without --allow-empty)`;
+
+const ACKNOWLEDGE_HELP = `
+Acknowledging a reviewed finding, with its reason: Validations.of(scope).acknowledge({ id, reason }) in a CDK app (honoured
+in its cdk.out), or in any template an entry { id, reason } under Metadata cross-account-trust: acknowledge of the resource
+(or of the template, for all its resources). See RULES.md, Handling findings.`;
 
 const CONFIG_HELP = `
 Config file:
@@ -179,7 +185,7 @@ export function run(argv: readonly string[], io: CliIO): number {
       .option('--config <file>', `read options from this config file instead of ${CONFIG_FILE_NAMES[0]} in the working folder`)
       .option('--allow-empty', 'exit 0, not 2, when no template was checked')
       .option('--quiet', 'print only findings and errors, no summary')
-      .addHelpText('after', `${EXIT_CODES_HELP}\n${CONFIG_HELP}\n\nRules:\n${rulesHelp()}\n`)
+      .addHelpText('after', `${EXIT_CODES_HELP}\n${ACKNOWLEDGE_HELP}\n${CONFIG_HELP}\n\nRules:\n${rulesHelp()}\n`)
       .action((paths: string[], options: CheckCommandOptions, command: Command) => {
         code = checkCommand(paths, options, command, io, pkg);
       });
