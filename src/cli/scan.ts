@@ -186,8 +186,9 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
   // An inner resource of a StackSet is located at its StackSet, the outermost part of its id.
   const pathOf = (e: { resource?: string; path?: TemplatePath }) => e.path ?? (e.resource ? ['Resources', e.resource.split('/')[0]] : undefined);
   const positions = options.withLines
-    ? positionsOfAll(templates, [...result.findings, ...result.errors, ...result.notices, ...acknowledgementProblems, ...new Set(inTemplate.values())],
-      pathOf)
+    ? positionsOfAll(templates, [
+      ...result.findings, ...result.errors, ...result.notices, ...acknowledgementProblems, ...new Set(inTemplate.values()),
+    ], pathOf)
     : new Map<object, TemplatePosition>();
   const findings: ReportFinding[] = [];
   const acknowledged: AcknowledgedFinding[] = [];

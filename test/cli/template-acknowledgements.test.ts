@@ -35,6 +35,11 @@ function write(text: string, name = 'template.yaml'): { dir: string; file: strin
   return { dir, file: name };
 }
 
+/** The 1-based column of `marker` on the first line that holds it. */
+function columnOfText(text: string, marker: string): number {
+  return text.split('\n').find((l) => l.includes(marker))!.indexOf(marker) + 1;
+}
+
 const brief = (report: any) => ({
   reported: report.findings.map((f: any) => `${f.resource} ${f.rule}[${f.findingId}]`),
   acknowledged: report.acknowledged.map((f: any) => `${f.resource} ${f.rule}[${f.findingId}]: ${f.reason}`),
@@ -207,13 +212,13 @@ ${body.split('\n').map((l) => (l ? `        ${l}` : l)).join('\n')}`;
       const { dir, file } = write(text);
       const { code, report } = checkJson([file], { cwd: dir });
       expect(code).toBe(2);
-      expect(report.errors).toEqual([{ file, resource: 'Vendor', message: expect.stringMatching(message), line: expect.any(Number) }]);
+      expect(report.errors).toEqual([{ file, resource: 'Vendor', message: expect.stringMatching(message), line: expect.any(Number), column: expect.any(Number) }]);
       // Nothing is acknowledged by a broken entry: the findings stay reported.
       expect(report.acknowledged).toEqual([]);
       expect(brief(report).reported).toEqual(['Vendor XAT1[Statement0]', 'Vendor XAT3[Statement0.Principal0]']);
       const plain = cli(['check', file], { cwd: dir });
       expect(plain.code).toBe(2);
-      expect(plain.stdout).toContain(`${file}: Vendor: invalid acknowledgement: the Metadata of resource Vendor: cross-account-trust`);
+      expect(plain.stdout).toMatch(new RegExp(`^${file}:\\d+:\\d+: error invalid acknowledgement: Vendor: the Metadata of resource Vendor: cross-account-trust`, 'm'));
       expect(plain.stdout).toMatch(/; 1 invalid acknowledgement\.\n$/);
     });
 
@@ -235,6 +240,7 @@ ${body.split('\n').map((l) => (l ? `        ${l}` : l)).join('\n')}`;
         message: 'the template\'s Metadata: cross-account-trust.acknowledge[0].id \'XAT6\' matches no finding of this template; expected the id of one of its '
           + 'findings as the report prints it (Vendor XAT1[Statement0], Vendor XAT3[Statement0.Principal0])',
         line: lineOfText(text, '- id: XAT6'),
+        column: columnOfText(text, 'id: XAT6'),
       }]);
     });
 
@@ -248,10 +254,23 @@ ${body.split('\n').map((l) => (l ? `        ${l}` : l)).join('\n')}`;
       expect(log.runs[0].invocations[0].toolExecutionNotifications).toEqual([{
         level: 'error',
         message: { text: `${file}: Vendor: the Metadata of resource Vendor: cross-account-trust.acknowledge[0].reason is an empty string; expected a non-empty string that says why the finding is accepted` },
-        locations: [{ physicalLocation: { artifactLocation: { uri: file }, region: { startLine: lineOfText(text, 'reason: ""') } } }],
+        locations: [{ physicalLocation: { artifactLocation: { uri: file }, region: { startLine: lineOfText(text, 'reason: ""'), startColumn: columnOfText(text, 'reason: ""') } } }],
       }]);
       expect(log.runs[0].results.every((res: any) => res.suppressions === undefined)).toBe(true);
     });
+  });
+
+  test('an entry for a rule the run skips is not judged; for a rule it runs, it still must match', () => {
+    const { dir, file } = write(`Resources:\n${role('Vendor', acknowledge(6, ['XAT10', 'long sessions reviewed'], ['XAT3', 'root trust documented']))}`);
+    const skipped = checkJson(['--skip-rule', 'XAT10', file], { cwd: dir });
+    expect(skipped.report.errors).toEqual([]);
+    expect(brief(skipped.report)).toEqual({ reported: ['Vendor XAT1[Statement0]'], acknowledged: ['Vendor XAT3[Statement0.Principal0]: root trust documented'] });
+    const only = checkJson(['--rule', 'XAT1', file], { cwd: dir });
+    expect(only.report.errors).toEqual([]);
+    expect(only.report.acknowledged).toEqual([]);
+    const all = checkJson([file], { cwd: dir });
+    expect(all.code).toBe(2);
+    expect(all.report.errors.map((e: any) => e.message)).toEqual([expect.stringMatching(/\.id 'XAT10' matches no finding of resource Vendor/)]);
   });
 
   test('the id a finding\'s message tells to acknowledge it with does acknowledge it in the template', () => {
