@@ -26,6 +26,8 @@ export interface TemplateTarget {
   readonly checkedNestedStacks?: readonly string[];
   /** Findings acknowledged in the CDK app, for a stack of a cloud assembly. */
   readonly acknowledgements?: AcknowledgementLookup;
+  /** Reads the template instead of `absolutePath`: the template of `check -`, from standard input. */
+  readonly read?: () => Uint8Array;
   /** Construct paths (without the leading `/`) of the template's logical ids, for a stack of a cloud assembly. */
   readonly constructPaths?: ReadonlyMap<string, string>;
 }

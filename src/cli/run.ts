@@ -15,9 +15,11 @@ import {
 } from './options';
 import { PackageInfo, packageInfo } from './package-info';
 import { Report } from './report';
-import { scan } from './scan';
+import { STDIN_PATH, scan } from './scan';
+import { StdinSource, processStdin } from './stdin';
 import { CheckOptions, DEFAULT_MAX_SESSION_DURATION_SECONDS, DEFAULT_MIN_EXTERNAL_ID_ENTROPY_BITS, DEFAULT_MIN_EXTERNAL_ID_LENGTH } from '../engine';
 import { ALL_RULES } from '../rules';
+import { MAX_TEMPLATE_BYTES } from '../template/parse';
 
 /** Where the command writes; `process.stdout`/`process.stderr` in the bin, buffers in tests. */
 export interface CliIO {
@@ -29,6 +31,8 @@ export interface CliIO {
   readonly isTTY?: boolean;
   /** Environment, for NO_COLOR. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Where `check -` reads its template. @default the process's standard input */
+  readonly stdin?: StdinSource;
 }
 
 export const EXIT_OK = 0;
@@ -49,6 +53,7 @@ interface CheckCommandOptions {
   readonly exclude?: string[];
   readonly config?: string;
   readonly allowEmpty?: boolean;
+  readonly stdinFilename?: string;
   readonly quiet?: boolean;
 }
 
@@ -106,6 +111,23 @@ function withConfig(options: CheckCommandOptions, command: Command, config: Conf
   return merged as unknown as CheckCommandOptions;
 }
 
+/** The template of `check -`, or why it cannot be read. */
+function stdinTemplate(paths: readonly string[], options: CheckCommandOptions, io: CliIO): { name: string; read(): Uint8Array } | string | undefined {
+  const count = paths.filter((p) => p === STDIN_PATH).length;
+  if (count === 0) {
+    return options.stdinFilename === undefined ? undefined
+      : `option '--stdin-filename <path>' names the template read from standard input, but no path is '${STDIN_PATH}'; expected '${STDIN_PATH}' among the paths.`;
+  }
+  if (count > 1) return `the path '${STDIN_PATH}' (standard input) is given ${count} times; standard input holds one template, so expected it once.`;
+  const source = io.stdin ?? processStdin;
+  if (source.isTTY === true) {
+    // Reading a terminal would wait for someone to type a template.
+    return `the path '${STDIN_PATH}' reads a template from standard input, which is a terminal; expected a template piped into the command `
+      + `(cdk-cross-account-trust check ${STDIN_PATH} < template.yaml) or the template's path.`;
+  }
+  return { name: options.stdinFilename ?? '<stdin>', read: () => source.read(MAX_TEMPLATE_BYTES) };
+}
+
 function checkCommand(paths: string[], given: CheckCommandOptions, command: Command, io: CliIO, pkg: PackageInfo): number {
   const cwd = io.cwd ?? process.cwd();
   let config: Config | undefined;
@@ -132,7 +154,12 @@ function checkCommand(paths: string[], given: CheckCommandOptions, command: Comm
     internalAccounts: options.internalAccounts ?? [],
     ...(rules !== undefined ? { rules } : {}),
   };
-  const report = scan(paths, { cwd, account: options.account, check, withLines: true, excluded: excluder([excludes]) });
+  const stdin = stdinTemplate(paths, options, io);
+  if (typeof stdin === 'string') {
+    io.stderr.write(`error: ${stdin}\n`);
+    return EXIT_USAGE_OR_INPUT;
+  }
+  const report = scan(paths, { cwd, account: options.account, check, withLines: true, excluded: excluder([excludes]), stdin });
   const env = io.env ?? process.env;
   const colors = options.output === undefined && (io.isTTY ?? io.stdout.isTTY ?? false) && !env.NO_COLOR;
   const output = options.format === 'json' ? formatJson(report, pkg.version)
@@ -160,7 +187,7 @@ export function run(argv: readonly string[], io: CliIO): number {
   let code = EXIT_OK;
   try {
     const pkg = packageInfo();
-    const program = new Command('cross-account-trust')
+    const program = new Command('cdk-cross-account-trust')
       .description('Checks the cross-account IAM trust of CloudFormation templates and CDK cloud assemblies against the CrossAccountTrust rules.')
       .version(pkg.version, '--version', 'print the version and exit')
       .helpOption('-h, --help', 'print this help and exit')
@@ -169,7 +196,8 @@ export function run(argv: readonly string[], io: CliIO): number {
       .exitOverride();
     program.command('check')
       .description('Check templates (JSON or YAML), directories of templates and CDK cloud assemblies (cdk.out).')
-      .argument('<path...>', 'template files, directories (searched for *.json, *.yaml, *.yml, *.template) or cloud assembly directories')
+      .argument('<path...>', `template files, directories (searched for *.json, *.yaml, *.yml, *.template), cloud assembly directories, or ${STDIN_PATH} `
+        + 'for one template (JSON or YAML) read from standard input')
       .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
       .option('--output <file>', 'write the report to this file instead of stdout')
       .addOption(new Option('--fail-on <level>', 'lowest finding level that fails the run (exit code 1)').choices(FAIL_ON).default('error'))
@@ -184,6 +212,8 @@ export function run(argv: readonly string[], io: CliIO): number {
         + 'everything under it; may be repeated)', globList)
       .option('--config <file>', `read options from this config file instead of ${CONFIG_FILE_NAMES[0]} in the working folder`)
       .option('--allow-empty', 'exit 0, not 2, when no template was checked')
+      .option('--stdin-filename <path>', `the file name to report the template read from standard input (${STDIN_PATH}) under; its path in the repository `
+        + 'lets SARIF and JUnit results point at the file (default: <stdin>)')
       .option('--quiet', 'print only findings and errors, no summary')
       .addHelpText('after', `${EXIT_CODES_HELP}\n${ACKNOWLEDGE_HELP}\n${CONFIG_HELP}\n\nRules:\n${rulesHelp()}\n`)
       .action((paths: string[], options: CheckCommandOptions, command: Command) => {

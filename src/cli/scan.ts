@@ -21,6 +21,8 @@ export interface ScanOptions {
   /** The own account of every template, overriding the environments of a cloud assembly. */
   readonly account?: string;
   readonly check: Omit<CheckOptions, 'parseTemplateBody'>;
+  /** The template of the path `-`, and the file name it is reported under. */
+  readonly stdin?: { readonly name: string; read(): Uint8Array };
   /** Find the line and column of every finding, error and notice (parses each YAML file with one a second time). */
   readonly withLines: boolean;
   /** Whether a path is left out (--exclude, the config file's exclude): neither read nor counted as a template. */
@@ -52,9 +54,22 @@ function readStart(file: string): Uint8Array {
 }
 
 /** Reads one file. Files found under a directory that are not templates are skipped; named ones are errors. */
-function load(target: TemplateTarget): Loaded {
-  const notTemplate = (problem: string): Loaded => (target.explicit ? { kind: 'error', message: problem } : { kind: 'skipped' });
-  let bytes: Buffer;
+/** The bytes of the template of `check -`. */
+function readStdin(read: () => Uint8Array): Buffer | Loaded {
+  let bytes: Uint8Array;
+  try {
+    bytes = read();
+  } catch (e) {
+    return { kind: 'error', message: `standard input cannot be read (${message(e)}); expected a template piped into the command` };
+  }
+  if (bytes.length > MAX_TEMPLATE_BYTES) {
+    return { kind: 'error', message: `standard input holds more than ${megabytes(MAX_TEMPLATE_BYTES)}; more is not read (CloudFormation accepts templates of at most 1 MB)` };
+  }
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/** The bytes of a template file; found under a directory, one too large to read is skipped unless it looks like a template. */
+function readFile(target: TemplateTarget): Buffer | Loaded {
   try {
     const stat = fs.statSync(target.absolutePath);
     // A device or a pipe (/dev/zero, /dev/stdin) may never end.
@@ -65,11 +80,17 @@ function load(target: TemplateTarget): Loaded {
       // Found under a directory, it is an error when its start looks like a template, and skipped otherwise.
       return target.explicit || looksLikeTemplateBytes(readStart(target.absolutePath)) ? { kind: 'error', message: problem } : { kind: 'skipped' };
     }
-    bytes = fs.readFileSync(target.absolutePath);
+    return fs.readFileSync(target.absolutePath);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return { kind: 'error', message: code === 'ENOENT' ? 'the file does not exist' : `the file cannot be read (${message(e)})` };
   }
+}
+
+function load(target: TemplateTarget): Loaded {
+  const notTemplate = (problem: string): Loaded => (target.explicit ? { kind: 'error', message: problem } : { kind: 'skipped' });
+  const bytes = target.read !== undefined ? readStdin(target.read) : readFile(target);
+  if (!Buffer.isBuffer(bytes)) return bytes;
   let text: string;
   try {
     text = decodeTemplateText(bytes);
@@ -116,10 +137,20 @@ function positionsOfAll<T extends { source: string }>(
   return positions;
 }
 
-/** Scans `paths` and returns what was found; never throws for a bad input (it becomes an error entry). */
+/** The path that stands for standard input (`check -`). */
+export const STDIN_PATH = '-';
+
+/**
+ * Scans `paths` and returns what was found; never throws for a bad input (it becomes an error entry). A path `-` is
+ * the template `options.stdin` reads, checked first.
+ */
 export function scan(paths: readonly string[], options: ScanOptions): Report {
   const uriOf = (absolutePath: string) => path.relative(options.cwd, absolutePath).split(path.sep).join('/');
-  const discovery = discover(paths, options.cwd);
+  const found = discover(paths.filter((p) => p !== STDIN_PATH), options.cwd);
+  const stdin: TemplateTarget[] = options.stdin !== undefined && paths.includes(STDIN_PATH)
+    ? [{ file: options.stdin.name, absolutePath: path.resolve(options.cwd, options.stdin.name), explicit: true, read: options.stdin.read }]
+    : [];
+  const discovery = { ...found, targets: [...stdin, ...found.targets] };
   const isExcluded = options.excluded ?? (() => false);
   const errors: ReportError[] = discovery.errors.filter((e) => !isExcluded(e.absolutePath)).map((e) => ({ file: e.file, uri: uriOf(e.absolutePath), message: e.message, kind: 'input' }));
   const where = (target: TemplateTarget) => ({

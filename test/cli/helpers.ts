@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv-draft-04';
 import { run } from '../../src/cli/run';
+import { StdinSource } from '../../src/cli/stdin';
 
 export const FIXTURES = path.join(__dirname, 'fixtures');
 export const REPO_ROOT = path.join(__dirname, '..', '..');
@@ -21,6 +22,16 @@ export interface CliOptions {
   readonly isTTY?: boolean;
   /** @default {} */
   readonly env?: Record<string, string>;
+  /** What `check -` reads: text piped in, or a terminal. @default a terminal, which the CLI refuses to read */
+  readonly stdin?: string | Uint8Array | { readonly isTTY: true };
+}
+
+function stdinOf(given: CliOptions['stdin']): StdinSource {
+  if (given === undefined || (typeof given === 'object' && 'isTTY' in given)) {
+    return { isTTY: true, read: () => { throw new Error('a terminal was read'); } };
+  }
+  const bytes = typeof given === 'string' ? Buffer.from(given) : given;
+  return { isTTY: false, read: (limit) => bytes.subarray(0, limit + 1) };
 }
 
 /** Runs the CLI in-process with captured output. */
@@ -33,6 +44,7 @@ export function cli(args: string[], options: CliOptions = {}): CliResult {
     cwd: options.cwd ?? FIXTURES,
     isTTY: options.isTTY ?? false,
     env: options.env ?? {},
+    stdin: stdinOf(options.stdin),
   });
   return { code, stdout, stderr };
 }
