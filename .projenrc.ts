@@ -53,7 +53,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // fails when the specification gains a policy-bearing resource type the engine does not know.
     '@jsii/spec@^1',
   ],
-  bin: { 'cross-account-trust': 'lib/cli/main.js' },
+  // `npx cross-account-trust` outside a project that installed the package asks the registry for another package of
+  // that name; `npx cdk-cross-account-trust` finds this one by the package's own name.
+  bin: { 'cdk-cross-account-trust': 'lib/cli/main.js', 'cross-account-trust': 'lib/cli/main.js' },
 
   jestOptions: {
     updateSnapshot: UpdateSnapshot.NEVER,

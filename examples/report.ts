@@ -100,7 +100,7 @@ for (const example of EXAMPLES) {
 
 // The same cloud assemblies through the CLI, as a CI job would scan them: it must agree with the pack.
 const cdkOut = path.relative(process.cwd(), path.join(__dirname, 'cdk.out'));
-console.log(`\n$ cross-account-trust check ${cdkOut}`);
+console.log(`\n$ cdk-cross-account-trust check ${cdkOut}`);
 const cliExit = run(['check', cdkOut], { stdout: process.stdout, stderr: process.stderr });
 let json = '';
 run(['check', '--format', 'json', cdkOut], { stdout: { write: (text: string) => (json += text) }, stderr: process.stderr });

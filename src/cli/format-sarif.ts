@@ -7,7 +7,7 @@ import type { Location, Log, LogicalLocation, Notification, ReportingDescriptor,
 import { findingFingerprint } from './fingerprint';
 import { PackageInfo } from './package-info';
 import { AcknowledgedFinding, Report, ReportFinding, ReportLocatedMessage } from './report';
-import { ALL_RULES } from '../rules';
+import { ALL_RULES, ruleAnchor } from '../rules';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -17,12 +17,19 @@ const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
  */
 const SECURITY_SEVERITY = { error: '8.0', warning: '5.0' } as const;
 
-function ruleDescriptor(rule: (typeof ALL_RULES)[number]): ReportingDescriptor {
+/** The rule's section of RULES.md on the repository's main branch, where its failing and passing examples are. */
+function helpUri(rule: (typeof ALL_RULES)[number], pkg: PackageInfo): string | undefined {
+  return pkg.repositoryUrl === undefined ? undefined : `${pkg.repositoryUrl}/blob/main/RULES.md#${ruleAnchor(rule)}`;
+}
+
+function ruleDescriptor(rule: (typeof ALL_RULES)[number], pkg: PackageInfo): ReportingDescriptor {
+  const uri = helpUri(rule, pkg);
   return {
     id: rule.id,
     name: `CrossAccountTrust-${rule.id}`,
     shortDescription: { text: rule.cause },
     fullDescription: { text: rule.explanation },
+    ...(uri !== undefined ? { helpUri: uri } : {}),
     help: {
       text: `${rule.fix}\n\n${rule.explanation}`,
       markdown: `**Fix:** ${rule.fix}\n\n**Why:** ${rule.explanation}`,
@@ -122,7 +129,7 @@ export function formatSarif(report: Report, pkg: PackageInfo): string {
           version: pkg.version,
           semanticVersion: pkg.version,
           ...(pkg.repositoryUrl ? { informationUri: pkg.repositoryUrl } : {}),
-          rules: ALL_RULES.map(ruleDescriptor),
+          rules: ALL_RULES.map((r) => ruleDescriptor(r, pkg)),
         },
       },
       invocations: [{ executionSuccessful: report.errors.length === 0, toolExecutionNotifications: notifications }],

@@ -14,3 +14,11 @@ export { XAT1, XAT2, XAT3, XAT4, XAT5, XAT6, XAT7, XAT8, XAT9, XAT10 };
 
 /** Every rule, in id order: their metadata is the one source of RULES.md, SARIF descriptors and the nag pack. */
 export const ALL_RULES: readonly Rule[] = [XAT1, XAT2, XAT3, XAT4, XAT5, XAT6, XAT7, XAT8, XAT9, XAT10];
+
+/**
+ * The anchor of a rule's section in RULES.md: its id in lower case, written there as an explicit `<a id>` so that
+ * links to it (SARIF `helpUri`) do not depend on the heading's text.
+ */
+export function ruleAnchor(rule: { readonly id: string }): string {
+  return rule.id.toLowerCase();
+}

@@ -1,5 +1,6 @@
+import * as fs from 'fs';
 import * as path from 'path';
-import { PACKAGE_VERSION, cli, fixtureText, lineOfText, positionOfText, sarifValidator, tempDir, writeFiles } from './helpers';
+import { PACKAGE_VERSION, REPO_ROOT, cli, fixtureText, lineOfText, positionOfText, sarifValidator, tempDir, writeFiles } from './helpers';
 import { ALL_RULES } from '../../src/rules';
 
 const validate = sarifValidator();
@@ -37,12 +38,28 @@ describe('--format sarif', () => {
       name: `CrossAccountTrust-${r.id}`,
       shortDescription: { text: r.cause },
       fullDescription: { text: r.explanation },
+      helpUri: `https://github.com/cdk-cross-account-trust/cdk-cross-account-trust/blob/main/RULES.md#${r.id.toLowerCase()}`,
       help: { text: expect.stringContaining(r.fix), markdown: expect.stringContaining(r.fix) },
       defaultConfiguration: { level: r.level },
       properties: { 'tags': expect.arrayContaining(['security']), 'security-severity': r.level === 'error' ? '8.0' : '5.0' },
     })));
     expect(log.runs[0].results).toEqual([]);
     expect(log.runs[0].invocations).toEqual([{ executionSuccessful: true, toolExecutionNotifications: [] }]);
+  });
+
+  test('every rule\'s helpUri is its section of RULES.md: the repository of package.json, the main branch, an anchor RULES.md has', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+    const web = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+    const rulesMd = fs.readFileSync(path.join(REPO_ROOT, 'RULES.md'), 'utf8');
+    const anchors = new Set([...rulesMd.matchAll(/<a id="([^"]+)"><\/a>/g)].map((m) => m[1]));
+    const { log } = sarif(['safe-role.yaml']);
+    for (const rule of log.runs[0].tool.driver.rules) {
+      const [page, anchor] = rule.helpUri.split('#');
+      expect(page).toBe(`${web}/blob/main/RULES.md`);
+      expect([rule.id, anchors.has(anchor)]).toEqual([rule.id, true]);
+      // The section under the anchor is the rule's own.
+      expect(rulesMd.slice(rulesMd.indexOf(`<a id="${anchor}"></a>`)).split('\n').find((l) => l.startsWith('#'))).toMatch(new RegExp(`^#+ ${rule.id}\\b`));
+    }
   });
 
   test('results point at the rule, the file relative to the working directory and the line and column of the statement, in YAML and JSON', () => {

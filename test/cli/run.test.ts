@@ -59,7 +59,7 @@ describe('exit codes', () => {
   });
 
   test.each([
-    ['no command', [], /Usage: cross-account-trust \[options\] \[command\]/],
+    ['no command', [], /Usage: cdk-cross-account-trust \[options\] \[command\]/],
     ['an unknown command', ['scan', 'x'], /error: unknown command 'scan'/],
     ['an unknown option', ['check', '--strict', 'x'], /error: unknown option '--strict'/],
     ['no path', ['check'], /error: missing required argument 'path'/],
@@ -168,7 +168,7 @@ describe('options', () => {
   test.each([[['--help']], [['-h']], [['help']]])('%j prints the usage with the commands and exit codes', (args) => {
     const r = cli(args);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Usage: cross-account-trust \[options\] \[command\]/);
+    expect(r.stdout).toMatch(/Usage: cdk-cross-account-trust \[options\] \[command\]/);
     expect(r.stdout).toMatch(/check \[options\] <path\.\.\.>/);
     expect(r.stdout).toMatch(/Exit codes:\n {2}0 {2}no finding at or above --fail-on\n {2}1 {2}findings at or above --fail-on\n {2}2 {2}a usage error/);
   });

@@ -336,7 +336,7 @@ describe('the documented example', () => {
     expect(block).not.toBeNull();
     const [, command, template] = block!;
     expect(template).toBe(`${TEMPLATE_ACKNOWLEDGEMENT_EXAMPLE.join('\n')}\n`);
-    expect(command).toBe('npx cross-account-trust check vendor-onboarding.yaml exits 0');
+    expect(command).toBe('npx cdk-cross-account-trust check vendor-onboarding.yaml exits 0');
     const dir = tempDir();
     writeFiles(dir, { 'vendor-onboarding.yaml': template });
     const r = cli(['check', 'vendor-onboarding.yaml'], { cwd: dir });
