@@ -209,8 +209,10 @@ export function templateAcknowledgementLines(): string[] {
     '  `suppressions` entry (`kind: inSource`, `status: accepted`, the reason as `justification`, the entry\'s location), which',
     '  GitHub code scanning shows as suppressed.',
     '- A CDK app can write the same Metadata (`CfnResource.addMetadata(\'cross-account-trust\', { acknowledge: [...] })`,',
-    '  `Stack.addMetadata(...)` for the whole template); the CLI then honours both it and `Validations.of(scope).acknowledge()`',
-    '  on the cloud assembly. Where both apply to one finding, the template\'s entry is the one listed.',
+    '  `Stack.addMetadata(...)` for the whole template): the rule pack at synth time and the CLI on the cloud assembly honour it',
+    '  beside `Validations.of(scope).acknowledge()`. Where both apply to one finding, the CLI lists the template\'s entry. In the',
+    '  pack, a mistake in an entry is a `CrossAccountTrust-InvalidAcknowledgement` error on the resource (on the stack, for',
+    '  `Stack.addMetadata`).',
     '',
   ];
 }

@@ -91,7 +91,7 @@ export function findingVariant(r: ResourceModel, variant: FindingVariant | undef
 
 /** How a finding is acknowledged, for messages about values the rule could not resolve. */
 export function acknowledgeHint(ruleId: string, resource: ResourceModel, findingId: string): string {
-  // Both ways: the rule pack and the CLI on a cloud assembly read the CDK call, the CLI on any template reads its Metadata.
+  // Both ways: the CDK call (rule pack, CLI on a cloud assembly) and the template's Metadata (CLI on any template, and the rule pack).
   return `If you have checked it by hand, acknowledge it with id 'CrossAccountTrust-${ruleId}[${resource.findingPrefix}${findingId}]' and a reason: `
     + 'Validations.of(<the role construct>).acknowledge({ id, reason }) in a CDK app, or in the template an entry { id, reason } under the '
     + 'resource\'s Metadata cross-account-trust: acknowledge.';

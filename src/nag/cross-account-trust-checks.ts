@@ -15,6 +15,7 @@ import {
 } from '../private/acknowledgement-ids';
 import { STS_MAX_LENGTH } from '../private/sts';
 import { ALL_RULES } from '../rules';
+import { AcknowledgementProblem, matchAcknowledgements, readAcknowledgements } from '../template/acknowledgements';
 
 /**
  * Props of the CrossAccountTrust rule pack.
@@ -55,7 +56,10 @@ export interface CrossAccountTrustChecksProps extends NagPackProps {
  * findings share a name and a message are listed under one violation. Acknowledge with
  * `Validations.of(scope).acknowledge({ id, reason })`: `CrossAccountTrust-XAT3` covers every XAT3 finding of the
  * resources under `scope`, `CrossAccountTrust-XAT3[<finding id>]` one finding; the
- * `CrossAccountTrust::CrossAccountTrust-XAT3[<finding id>]` form newer aws-cdk-lib prints is accepted too.
+ * `CrossAccountTrust::CrossAccountTrust-XAT3[<finding id>]` form newer aws-cdk-lib prints is accepted too. Entries in the
+ * template's own Metadata (`CfnResource.addMetadata('cross-account-trust', { acknowledge: [{ id, reason }] })`, or
+ * `Stack.addMetadata` for every resource of the stack) acknowledge findings too, as the CLI reads them in any template; a
+ * malformed entry, or one that matches no finding, is a `CrossAccountTrust-InvalidAcknowledgement` error.
  */
 export class CrossAccountTrustChecks extends NagPack {
   public readonly name = PACK_NAME;
@@ -63,6 +67,8 @@ export class CrossAccountTrustChecks extends NagPack {
   private readonly verboseDescriptions: boolean;
   private findingsByNode = new Map<string, Finding[]>();
   private errorsByNode = new Map<string, TemplateError[]>();
+  /** Mistakes in the acknowledgements of a resource's Metadata (of a StackSet's body too), by node. */
+  private invalidAcknowledgementsByNode = new Map<string, string[]>();
   /** The construct paths of the stacks with a finding or an error on a resource: only their resources' logical ids are resolved. */
   private stacksWithFindings = new Set<string>();
   /** The description of each (rule name, construct path) reported, so that every resource keeps its own message. */
@@ -107,6 +113,7 @@ export class CrossAccountTrustChecks extends NagPack {
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
     this.findingsByNode = new Map();
     this.errorsByNode = new Map();
+    this.invalidAcknowledgementsByNode = new Map();
     this.descriptions = new Map();
     this.stacksWithFindings = new Set();
     const stacks = stacksUnder(scope);
@@ -116,7 +123,18 @@ export class CrossAccountTrustChecks extends NagPack {
       account: Token.isUnresolved(stack.account) ? undefined : stack.account,
     }));
     const result = check(inputs, this.options);
+    const inTemplate = templateAcknowledgements(inputs, result.findings, this.options.rules);
+    const unplacedAcknowledgements: Array<AcknowledgementProblem & { source: string }> = [];
+    for (const p of inTemplate.problems) {
+      if (p.resource === undefined) {
+        unplacedAcknowledgements.push(p);
+      } else {
+        push(this.invalidAcknowledgementsByNode, nodeKey(p.source, p.resource), p.message);
+        this.stacksWithFindings.add(p.source);
+      }
+    }
     for (const f of result.findings) {
+      if (inTemplate.acknowledged.has(f)) continue;
       push(this.findingsByNode, nodeKey(f.source, f.resource), f);
       this.stacksWithFindings.add(f.source);
     }
@@ -141,7 +159,15 @@ export class CrossAccountTrustChecks extends NagPack {
         violatingResources: [{ constructPath: stacks.some((s) => s.node.path === e.source) ? e.source : scope.node.path, locations: [] }],
       });
     }
-    const success = report.success && unplaced.length === 0;
+    for (const p of unplacedAcknowledgements) {
+      violations.push({
+        ruleName: `${PACK_NAME}-${INVALID_ACKNOWLEDGEMENT}`,
+        description: this.describe(`${p.source}: ${p.message}`, INVALID_ACKNOWLEDGEMENT_EXPLANATION),
+        severity: 'error',
+        violatingResources: [{ constructPath: p.source, locations: [] }],
+      });
+    }
+    const success = report.success && unplaced.length === 0 && unplacedAcknowledgements.length === 0;
     // A notice, not a failure: synth-time results are right, only a later check of the cloud assembly would differ.
     for (const stack of stacks.filter((s) => !s.nested && !this.recordingStages.has(Stage.of(s) ?? s.node.root))) {
       const above = acknowledgmentsAbove(stack);
@@ -177,6 +203,20 @@ export class CrossAccountTrustChecks extends NagPack {
         ruleSuffixOverride: TEMPLATE_ERROR,
         info: e.message,
         explanation: TEMPLATE_ERROR_EXPLANATION,
+        level: NagMessageLevel.ERROR,
+        node,
+        rule: () => NagRuleCompliance.NON_COMPLIANT,
+      });
+    }
+    const invalid = this.invalidAcknowledgementsByNode.get(key);
+    if (invalid !== undefined) {
+      // One violation per resource (cdk-nag keeps one description per rule name and resource), naming every mistake.
+      const info = invalid.join(' ');
+      this.descriptions.set(descriptionKey(`${PACK_NAME}-${INVALID_ACKNOWLEDGEMENT}`, node.node.path), this.describe(info, INVALID_ACKNOWLEDGEMENT_EXPLANATION));
+      this.applyRule({
+        ruleSuffixOverride: INVALID_ACKNOWLEDGEMENT,
+        info,
+        explanation: INVALID_ACKNOWLEDGEMENT_EXPLANATION,
         level: NagMessageLevel.ERROR,
         node,
         rule: () => NagRuleCompliance.NON_COMPLIANT,
@@ -235,6 +275,30 @@ export class CrossAccountTrustChecks extends NagPack {
 
 const TEMPLATE_ERROR = 'TemplateError';
 const TEMPLATE_ERROR_EXPLANATION = 'The rule pack could not read this resource, so it cannot show that its trust is safe.';
+
+const INVALID_ACKNOWLEDGEMENT = 'InvalidAcknowledgement';
+const INVALID_ACKNOWLEDGEMENT_EXPLANATION = 'An entry of cross-account-trust: acknowledge in the template\'s Metadata is malformed or matches no finding, '
+  + 'so it acknowledges nothing: the findings it was meant for are reported.';
+
+/**
+ * The findings acknowledged in the templates' own Metadata, and the mistakes there, read as the CLI reads them (the
+ * templates are JSON, so a StackSet body is read with JSON.parse, as the engine reads it here).
+ */
+function templateAcknowledgements(
+  inputs: ReadonlyArray<{ source: string; template: unknown }>, findings: readonly Finding[], rules: readonly string[] | undefined,
+): { acknowledged: Set<Finding>; problems: Array<AcknowledgementProblem & { source: string }> } {
+  const acknowledged = new Set<Finding>();
+  const problems: Array<AcknowledgementProblem & { source: string }> = [];
+  for (const input of inputs) {
+    const read = readAcknowledgements(input.template);
+    for (const p of read.problems) problems.push({ ...p, source: input.source });
+    if (read.acknowledgements.length === 0) continue;
+    const matched = matchAcknowledgements(read.acknowledgements, findings.filter((f) => f.source === input.source), { rules });
+    for (const f of matched.acknowledged.keys()) acknowledged.add(f);
+    for (const p of matched.problems) problems.push({ ...p, source: input.source });
+  }
+  return { acknowledged, problems };
+}
 
 function descriptionKey(ruleName: string, constructPath: string): string {
   return `${ruleName}\u0000${constructPath}`;

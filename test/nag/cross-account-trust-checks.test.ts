@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnParameter, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CrossAccountTrustChecks, CrossAccountTrustChecksProps } from '../../src/nag/cross-account-trust-checks';
 import { ALL_RULES } from '../../src/rules';
@@ -96,6 +96,51 @@ describe('CrossAccountTrustChecks', () => {
       const report = new CrossAccountTrustChecks().validateScope(app);
       const xat6 = report.violations.filter((v) => v.ruleName.startsWith('CrossAccountTrust-XAT6'));
       expect(xat6.flatMap((v) => v.violatingResources.map((r) => r.constructPath))).toEqual(['Two/LiteralRole/Resource']);
+    });
+  });
+
+  describe('acknowledgement in the template\'s Metadata, as the CLI reads it', () => {
+    function rootTrust(): { app: App; stack: Stack; role: iam.Role } {
+      const app = new App();
+      const stack = new Stack(app, 'Vendor', { env: ENV });
+      const role = new iam.Role(stack, 'Root', { assumedBy: new iam.AccountPrincipal('111122223333') });
+      new iam.Role(stack, 'Other', { assumedBy: new iam.AccountPrincipal('111122223333') });
+      return { app, stack, role };
+    }
+    const metadata = (acknowledge: unknown[]) => ({ acknowledge });
+
+    test('CfnResource.addMetadata acknowledges that resource\'s findings; Stack.addMetadata every resource\'s', () => {
+      const { app, stack, role } = rootTrust();
+      (role.node.defaultChild as CfnResource).addMetadata('cross-account-trust', metadata([{ id: 'XAT3[Statement0.Principal0]', reason: 'SEC-1423' }]));
+      stack.addMetadata('cross-account-trust', metadata([{ id: 'CrossAccountTrust-XAT1', reason: 'vendor cannot pass an ExternalId; SEC-1424' }]));
+      const report = new CrossAccountTrustChecks().validateScope(app);
+      expect(report.violations.map((v) => [v.ruleName, v.violatingResources.map((r) => r.constructPath)])).toEqual([
+        ['CrossAccountTrust-XAT3[Statement0.Principal0]', ['Vendor/Other/Resource']],
+      ]);
+    });
+
+    test('a malformed entry, or one that matches nothing, is an InvalidAcknowledgement error and the findings stay', () => {
+      const { app, stack, role } = rootTrust();
+      (role.node.defaultChild as CfnResource).addMetadata('cross-account-trust', metadata([{ id: 'XAT3' }, { id: 'XAT6', reason: 'r' }]));
+      stack.addMetadata('cross-account-trust', metadata([{ id: 'XAT42', reason: 'r' }]));
+      const report = new CrossAccountTrustChecks().validateScope(app);
+      expect(report.success).toBe(false);
+      const invalid = report.violations.filter((v) => v.ruleName === 'CrossAccountTrust-InvalidAcknowledgement');
+      expect(invalid.map((v) => [v.severity, v.violatingResources.map((r) => r.constructPath), v.description])).toEqual([
+        ['error', ['Vendor/Root/Resource'], expect.stringMatching(
+          /^the Metadata of resource Root[0-9A-F]{8}: cross-account-trust\.acknowledge\[0\]\.reason is missing; expected a non-empty string that says why the finding is accepted the Metadata of resource Root[0-9A-F]{8}: cross-account-trust\.acknowledge\[1\]\.id 'XAT6' matches no finding of resource Root[0-9A-F]{8}/)],
+        ['error', ['Vendor'], expect.stringMatching(/^Vendor: the template's Metadata: cross-account-trust\.acknowledge\[0\]\.id is 'XAT42'; expected a rule id/)],
+      ]);
+      expect(report.violations.map((v) => v.ruleName)).toEqual(expect.arrayContaining(['CrossAccountTrust-XAT1[Statement0]', 'CrossAccountTrust-XAT3[Statement0.Principal0]']));
+    });
+
+    test('through real synth: acknowledged in the Metadata, the stack passes', () => {
+      const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'xat-nag-')) });
+      const stack = new Stack(app, 'Acked', { env: ENV });
+      const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountPrincipal('111122223333'), externalIds: [goodParam(stack, 'ExternalId').valueAsString] });
+      (role.node.defaultChild as CfnResource).addMetadata('cross-account-trust', metadata([{ id: 'XAT3', reason: 'the vendor documents account-root trust; TICKET-1' }]));
+      Validations.of(app).addPlugins(new CrossAccountTrustChecks(app));
+      expect(synthValidated(app)).toMatchObject({ failed: false, violations: [] });
     });
   });
 
