@@ -90,6 +90,22 @@ describe('acknowledgements in a template\'s Metadata', () => {
     ]);
   });
 
+  test('acknowledging keeps the SARIF fingerprint, so code scanning marks the same alert suppressed instead of opening another', () => {
+    const bare = write(`Resources:\n${role('Vendor')}`);
+    const acked = write(`Resources:\n${role('Vendor', acknowledge(6, ['XAT1', 'r1'], ['XAT3', 'r3']))}`);
+    const results = (w: { dir: string; file: string }) => JSON.parse(cli(['check', '--format', 'sarif', w.file], { cwd: w.dir }).stdout).runs[0].results;
+    const before = results(bare);
+    const after = results(acked);
+    expect(before.map((r: any) => r.suppressions)).toEqual([undefined, undefined]);
+    expect(after.map((r: any) => r.suppressions[0].justification)).toEqual(['r1', 'r3']);
+    expect(after.map((r: any) => [r.ruleId, r.partialFingerprints])).toEqual(before.map((r: any) => [r.ruleId, r.partialFingerprints]));
+  });
+
+  test('a template read from standard input is acknowledged the same way', () => {
+    const r = cli(['check', '-'], { stdin: `Resources:\n${role('Vendor', acknowledge(6, ['XAT1', 'r1'], ['XAT3', 'r3']))}` });
+    expect([r.code, r.stdout]).toEqual([0, 'Checked 1 template (1 resource): no findings; 2 acknowledged findings not shown.\n']);
+  });
+
   test('rule-level ids cover every finding of the rule on the resource, with or without the CrossAccountTrust- prefix and namespace', () => {
     const { dir, file } = write(`Resources:\n${role('A', acknowledge(6, ['CrossAccountTrust-XAT1', 'r1'], ['XAT3', 'r3']))}`
       + `${role('B', acknowledge(6, ['CrossAccountTrust::CrossAccountTrust-XAT3[Statement0.Principal0]', 'r4']))}${role('C')}`);
