@@ -54,6 +54,7 @@ const KEYS: Readonly<Record<string, KeySpec>> = {
   'rule': { kind: 'list', parse: ruleList },
   'skip-rule': { kind: 'list', parse: ruleList },
   'exclude': { kind: 'list', parse: globList },
+  'baseline': { kind: 'string', path: true },
   'allow-empty': { kind: 'boolean' },
   'quiet': { kind: 'boolean' },
 };

@@ -69,6 +69,14 @@ export function formatJson(report: Report, version: string): string {
       acknowledgedAt: f.acknowledgedAt,
       ...(f.acknowledgedLine !== undefined ? { acknowledgedLine: f.acknowledgedLine } : {}),
     })),
+    // Only with --baseline: the findings it holds and its entries that no longer match.
+    ...(report.baseline !== undefined ? {
+      baseline: {
+        file: report.baseline.file,
+        unchanged: report.baseline.unchanged.map(finding),
+        stale: report.baseline.stale.map((e) => ({ file: e.file, resource: e.resource, rule: e.rule, findingId: e.findingId })),
+      },
+    } : {}),
   };
   return `${JSON.stringify(output, null, 2)}\n`;
 }

@@ -103,10 +103,17 @@ export function formatSarif(report: Report, pkg: PackageInfo): string {
       ...(f.constructPath !== undefined ? { constructPath: f.constructPath } : {}),
     },
   });
+  const baseline = report.baseline;
   // An acknowledged finding is a result with an accepted in-source suppression: code scanning shows it as suppressed,
-  // with the reason, rather than not at all.
+  // with the reason, rather than not at all. With a baseline, every other result says whether it is new; those the
+  // baseline holds get an accepted external suppression, for the same reason.
   const results: Result[] = [
-    ...report.findings.map(result),
+    ...report.findings.map((f): Result => ({ ...result(f), ...(baseline ? { baselineState: 'new' } : {}) })),
+    ...(baseline?.unchanged ?? []).map((f): Result => ({
+      ...result(f),
+      baselineState: 'unchanged',
+      suppressions: [{ kind: 'external', status: 'accepted', justification: `accepted in the baseline ${baseline!.file}` }],
+    })),
     ...report.acknowledged.map((f): Result => ({ ...result(f), suppressions: [suppression(f)] })),
   ];
   const notification = (level: 'error' | 'note') => (e: ReportLocatedMessage): Notification => {
@@ -119,6 +126,16 @@ export function formatSarif(report: Report, pkg: PackageInfo): string {
   };
   // A notice is about the run (what it could not see), not a result in the code: a note-level notification.
   const notifications: Notification[] = [...report.errors.map(notification('error')), ...report.notices.map(notification('note'))];
+  if (baseline !== undefined && baseline.stale.length > 0) {
+    notifications.push({
+      level: 'note',
+      message: {
+        text: `${baseline.stale.length === 1 ? '1 entry' : `${baseline.stale.length} entries`} of the baseline ${baseline.file} no longer `
+          + `${baseline.stale.length === 1 ? 'matches' : 'match'} a finding `
+          + `(fixed, or moved to another file, resource or finding id): ${baseline.stale.map((e) => `${e.file}: ${e.resource}: ${e.rule} [${e.findingId}]`).join('; ')}`,
+      },
+    });
+  }
   const log: Log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',

@@ -9,8 +9,8 @@ export interface TextOptions {
 
 const ANSI = { red: 31, yellow: 33, bold: 1, dim: 2 } as const;
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+function plural(n: number, word: string, words = `${word}s`): string {
+  return `${n} ${n === 1 ? word : words}`;
 }
 
 function summaryLine(report: Report): string {
@@ -20,6 +20,14 @@ function summaryLine(report: Report): string {
     findings === 0 ? 'no findings' : `${plural(findings, 'finding')} (${plural(errors, 'error')}, ${plural(findings - errors, 'warning')})`,
   ];
   if (report.acknowledged.length > 0) parts.push(`${plural(report.acknowledged.length, 'acknowledged finding')} not shown`);
+  if (report.baseline !== undefined) {
+    const { file, unchanged, stale } = report.baseline;
+    parts.push(`${plural(unchanged.length, 'finding')} of the baseline ${file} not shown`);
+    if (stale.length > 0) {
+      parts.push(`${plural(stale.length, 'baseline entry', 'baseline entries')} no longer ${stale.length === 1 ? 'matches' : 'match'} a finding `
+        + '(fixed, or moved to another file, resource or finding id: write the baseline again to drop them)');
+    }
+  }
   const invalid = report.errors.filter((e) => e.kind === 'acknowledgement').length;
   if (report.errors.length > invalid) parts.push(`${plural(report.errors.length - invalid, 'input')} could not be checked`);
   if (invalid > 0) parts.push(plural(invalid, 'invalid acknowledgement'));

@@ -84,10 +84,24 @@ export interface ReportSummary {
   readonly acknowledged: number;
 }
 
+/** What a run with `--baseline` did with it. */
+export interface BaselineOutcome {
+  /** The baseline file as named. */
+  readonly file: string;
+  /** Findings the baseline holds: not in `findings`, never failing the run. */
+  readonly unchanged: ReportFinding[];
+  /** Entries no finding matches any more, of templates the run checked (or that are gone) and rules it ran: fixed, or moved. */
+  readonly stale: ReadonlyArray<{ readonly file: string; readonly resource: string; readonly rule: string; readonly findingId: string }>;
+}
+
 export interface Report {
+  /** New findings, when a baseline was used. */
   readonly findings: ReportFinding[];
   readonly acknowledged: AcknowledgedFinding[];
   readonly errors: ReportError[];
   readonly notices: ReportNotice[];
   readonly summary: ReportSummary;
+  /** The paths of the templates checked (relative to the working folder, forward slashes). */
+  readonly checked: readonly string[];
+  readonly baseline?: BaselineOutcome;
 }

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
+import { Baseline, BaselineError, applyBaseline, baselineText, readBaseline } from './baseline';
 import { CONFIG_FILE_NAMES, Config, ConfigError, findConfig } from './config';
 import { ExcludeGlobs, excluder } from './exclude';
 import { formatJson } from './format-json';
@@ -54,6 +55,8 @@ interface CheckCommandOptions {
   readonly config?: string;
   readonly allowEmpty?: boolean;
   readonly stdinFilename?: string;
+  readonly baseline?: string;
+  readonly writeBaseline?: string;
   readonly quiet?: boolean;
 }
 
@@ -154,12 +157,36 @@ function checkCommand(paths: string[], given: CheckCommandOptions, command: Comm
     internalAccounts: options.internalAccounts ?? [],
     ...(rules !== undefined ? { rules } : {}),
   };
+  if (options.writeBaseline !== undefined && command.getOptionValueSource('baseline') === 'cli') {
+    io.stderr.write('error: --baseline and --write-baseline were both given; expected one (--write-baseline replaces the baseline with this run\'s findings).\n');
+    return EXIT_USAGE_OR_INPUT;
+  }
+  // Read before the templates are checked, so that a baseline that cannot be used costs no scan.
+  let baseline: Baseline | undefined;
+  if (options.baseline !== undefined && options.writeBaseline === undefined) {
+    try {
+      baseline = readBaseline(path.resolve(cwd, options.baseline), command.getOptionValueSource('baseline') === 'cli' ? options.baseline
+        : path.relative(cwd, options.baseline));
+    } catch (e) {
+      if (!(e instanceof BaselineError)) throw e;
+      io.stderr.write(`error: ${e.message}.\n`);
+      return EXIT_USAGE_OR_INPUT;
+    }
+  }
   const stdin = stdinTemplate(paths, options, io);
   if (typeof stdin === 'string') {
     io.stderr.write(`error: ${stdin}\n`);
     return EXIT_USAGE_OR_INPUT;
   }
-  const report = scan(paths, { cwd, account: options.account, check, withLines: true, excluded: excluder([excludes]), stdin });
+  let report = scan(paths, { cwd, account: options.account, check, withLines: true, excluded: excluder([excludes]), stdin });
+  const scope = { cwd, rules: rules ?? ALL_RULES.map((r) => r.id), checked: report.checked };
+  if (options.writeBaseline !== undefined) {
+    const written = writeBaseline(report, options.writeBaseline, cwd, io, options.allowEmpty === true);
+    if (written === undefined) return EXIT_USAGE_OR_INPUT;
+    report = applyBaseline(report, written, scope);
+  } else if (baseline !== undefined) {
+    report = applyBaseline(report, baseline, scope);
+  }
   const env = io.env ?? process.env;
   const colors = options.output === undefined && (io.isTTY ?? io.stdout.isTTY ?? false) && !env.NO_COLOR;
   const output = options.format === 'json' ? formatJson(report, pkg.version)
@@ -180,6 +207,29 @@ function checkCommand(paths: string[], given: CheckCommandOptions, command: Comm
     return EXIT_USAGE_OR_INPUT;
   }
   return exitCode(report, options.failOn);
+}
+
+/**
+ * Writes the baseline of the run's findings and returns it; undefined (after saying why) when the run cannot give a
+ * complete one: an input could not be checked, or nothing was.
+ */
+function writeBaseline(report: Report, file: string, cwd: string, io: CliIO, allowEmpty: boolean): Baseline | undefined {
+  const absolutePath = path.resolve(cwd, file);
+  const incomplete = report.errors.length > 0 ? `${report.errors.length === 1 ? 'an input' : `${report.errors.length} inputs`} could not be checked`
+    : report.summary.checked === 0 && !allowEmpty ? 'no template was checked' : undefined;
+  if (incomplete !== undefined) {
+    io.stderr.write(`error: the baseline ${file} was not written: ${incomplete}, and a baseline of an incomplete run would report `
+      + 'the findings of what it missed as new later; fix the inputs and write it again.\n');
+    return undefined;
+  }
+  const text = baselineText(report.findings, cwd, absolutePath);
+  try {
+    fs.writeFileSync(absolutePath, text);
+  } catch (e) {
+    io.stderr.write(`error: option '--write-baseline <file>' argument '${file}' cannot be written (${e instanceof Error ? e.message : String(e)}); expected a path to a writable file.\n`);
+    return undefined;
+  }
+  return readBaseline(absolutePath, file);
 }
 
 /** Runs the command line `argv` (without the node and script paths) and returns the exit code. */
@@ -214,6 +264,8 @@ export function run(argv: readonly string[], io: CliIO): number {
       .option('--allow-empty', 'exit 0, not 2, when no template was checked')
       .option('--stdin-filename <path>', `the file name to report the template read from standard input (${STDIN_PATH}) under; its path in the repository `
         + 'lets SARIF and JUnit results point at the file (default: <stdin>)')
+      .option('--baseline <file>', 'report only the findings this baseline file does not hold, and count its entries that no longer match')
+      .option('--write-baseline <file>', 'write the findings of this run to a baseline file (then none of them is new)')
       .option('--quiet', 'print only findings and errors, no summary')
       .addHelpText('after', `${EXIT_CODES_HELP}\n${ACKNOWLEDGE_HELP}\n${CONFIG_HELP}\n\nRules:\n${rulesHelp()}\n`)
       .action((paths: string[], options: CheckCommandOptions, command: Command) => {

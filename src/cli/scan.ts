@@ -280,6 +280,7 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
     acknowledged,
     errors,
     notices,
+    checked: [...new Set([...templates.values()].map((t) => uriOf(t.target.absolutePath)))],
     summary: {
       files, checked: templates.size, skipped, excluded, resources: result.resources, findings: findings.length, acknowledged: acknowledged.length,
     },

@@ -59,6 +59,7 @@ describe('text output escapes control characters', () => {
         errors,
         notices,
         acknowledged: [],
+        checked: ['t.json'],
         summary: { files: 1, checked: 1, skipped: 0, excluded: 0, resources: 1, findings: findings.length, acknowledged: 0 },
       };
       const out = formatText(report, { colors, quiet: false });

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { FIXTURES, REPO_ROOT, checkJson, cli, tempDir, writeFiles } from './helpers';
+import { FIXTURES, REPO_ROOT, checkJson, tempDir, writeFiles } from './helpers';
 
 // The README's command lines and config file for platform teams run as written, on a project of the test's own fixtures.
 const README = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
