@@ -146,6 +146,38 @@ function handlingFindings(): string[] {
     '### In a template\'s Metadata',
     '',
     ...templateAcknowledgementLines(),
+    ...cliHandling(),
+  ];
+}
+
+/** The CLI's ways: rule selection and excluded paths (in its config file or on the command line), and a baseline. */
+function cliHandling(): string[] {
+  return [
+    '### In the CLI\'s config file: rules and paths',
+    '',
+    'A rule that does not apply to your organisation is skipped for every template, and files that are not yours to fix are left',
+    'out, in `.cross-account-trust.yaml` (in the folder `check` runs in, or named with `--config`) or with the same options on the',
+    'command line:',
+    '',
+    '```yaml',
+    'skip-rule: [XAT10]        # or rule: [XAT1, XAT3] to run only these',
+    'exclude: [vendor/legacy]  # relative to the folder of this file',
+    '```',
+    '',
+    'A skipped rule is not run at all, so it records no reason and no finding: prefer an acknowledgment, which names the finding and',
+    'the reason, when only some findings are accepted. Excluded files are counted in the summary. A run that checked no template',
+    '(everything excluded, say) exits 2.',
+    '',
+    '### In a baseline',
+    '',
+    'To gate templates that already have findings, `cross-account-trust check --write-baseline cross-account-trust-baseline.json <paths>`',
+    'records every finding of the run in a sorted JSON file to review and commit, and `--baseline cross-account-trust-baseline.json`',
+    '(or `baseline:` in the config file, relative to its folder) reports and fails on new findings only. Entries name a finding by the',
+    'template\'s path (relative to the baseline file), the resource\'s logical id, the rule and the finding id, not by line: inserted',
+    'lines and reformatting keep them matching. Entries that no longer match (the finding was fixed, or its file, resource or finding',
+    'id changed) are counted as stale in the report; writing the baseline again drops them. A baseline accepts findings without a',
+    'reason each: acknowledge the ones you mean to keep, and fix the rest.',
+    '',
   ];
 }
 

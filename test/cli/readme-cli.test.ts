@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { FIXTURES, REPO_ROOT, checkJson, tempDir, writeFiles } from './helpers';
+import { FIXTURES, REPO_ROOT, checkJson, cli, tempDir, writeFiles } from './helpers';
 
 // The README's command lines and config file for platform teams run as written, on a project of the test's own fixtures.
 const README = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
@@ -41,7 +41,8 @@ describe('README: platform teams', () => {
     const config = blocks('yaml').find((b) => b.startsWith('# .cross-account-trust.yaml\n'));
     expect(config).toBeDefined();
     const dir = project();
-    writeFiles(dir, { '.cross-account-trust.yaml': config! });
+    // The baseline it names holds nothing yet.
+    writeFiles(dir, { '.cross-account-trust.yaml': config!, 'cross-account-trust-baseline.json': '{ "version": 1, "findings": [] }\n' });
     const { code, report, stderr } = checkJson(['.'], { cwd: dir });
     expect(stderr).toBe('');
     // XAT10 skipped, vendor/legacy and the *.test.yaml file excluded, an ExternalId MinLength of 32 below the config's 40.
@@ -55,5 +56,33 @@ describe('README: platform teams', () => {
     const r = checkJson(['--skip-rule', 'XAT1,XAT3', '--max-session-duration', '3600', '.'], { cwd: dir });
     expect(r.report.findings.map((f: any) => f.rule)).toEqual(['XAT5', 'XAT10']);
     expect(r.code).toBe(1);
+  });
+
+  test('the baseline commands: write the baseline, then only new findings fail the run', () => {
+    const lines = commands('--write-baseline', '--baseline');
+    expect(lines).toHaveLength(2);
+    const [write, gate] = lines;
+    const dir = project();
+    expect(cli(['check', ...write], { cwd: dir }).code).toBe(0);
+    const before = checkJson(gate, { cwd: dir });
+    expect(before.report.findings).toEqual([]);
+    expect(before.code).toBe(0);
+    writeFiles(dir, { 'templates/new.json': fs.readFileSync(path.join(FIXTURES, 'unsafe-role.json'), 'utf8') });
+    const after = checkJson(gate, { cwd: dir });
+    expect(after.report.findings.map((f: any) => [f.file, f.rule])).toEqual([['templates/new.json', 'XAT1'], ['templates/new.json', 'XAT3']]);
+    expect(after.code).toBe(1);
+  });
+
+  test('RULES.md: the config snippet of Handling findings skips XAT10 and leaves vendor/legacy out', () => {
+    const rulesMd = fs.readFileSync(path.join(REPO_ROOT, 'RULES.md'), 'utf8');
+    const snippet = [...rulesMd.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.startsWith('skip-rule: [XAT10]'));
+    expect(snippet).toBeDefined();
+    const dir = project();
+    writeFiles(dir, { '.cross-account-trust.yaml': snippet! });
+    const { report, stderr } = checkJson(['.'], { cwd: dir });
+    expect(stderr).toBe('');
+    expect(report.findings.map((f: any) => f.rule)).not.toContain('XAT10');
+    expect(report.findings.some((f: any) => f.file.startsWith('vendor/'))).toBe(false);
+    expect(report.summary.excluded).toBe(1);
   });
 });
