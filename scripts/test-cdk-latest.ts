@@ -32,6 +32,7 @@ function versionDependentTests(): string[] {
     path.join('test', 'examples.test.ts'),
     path.join('test', 'readme-report.test.ts'),
     path.join('test', 'cdk-validate.latest.ts'),
+    path.join('test', 'github-actions.latest.ts'),
     ...synthesizing,
   ];
 }
