@@ -26,6 +26,6 @@ test('a synth that fails on the rule pack leaves the cloud assembly, and the che
 
   const { code } = cli(checkStep().words.slice(2), { cwd: dir });
   const sarif = JSON.parse(fs.readFileSync(path.join(dir, 'cross-account-trust.sarif'), 'utf8'));
-  expect(sarif.runs[0].results.map((r: any) => r.ruleId).sort()).toEqual(['XAT1', 'XAT3']);
+  expect(sarif.runs[0].results.filter((r: any) => r.suppressions === undefined).map((r: any) => r.ruleId).sort()).toEqual(['XAT1', 'XAT3']);
   expect(code).toBe(1);
 }, 180_000);
