@@ -10,6 +10,24 @@ function snippets(markdown: string): string[] {
   return [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
 }
 
+/** The `@example` blocks of the docstrings under src/, which jsii-rosetta translates with the README's snippets. */
+function docstringExamples(): Array<{ name: string; code: string }> {
+  const out: Array<{ name: string; code: string }> = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (entry.name.endsWith('.ts')) {
+        for (const m of fs.readFileSync(file, 'utf8').matchAll(/^ \* @example\n((?: \*(?: .*)?\n)+?) \*\/$/gm)) {
+          out.push({ name: `${path.relative(ROOT, file)}:${m.index}`, code: m[1].replace(/^ \* ?/gm, '') });
+        }
+      }
+    }
+  };
+  walk(path.join(ROOT, 'src'));
+  return out;
+}
+
 /** The fenced blocks of one language, in order. */
 function fenced(markdown: string, lang: string): string[] {
   return [...markdown.matchAll(new RegExp(`\`\`\`${lang}\n([\\s\\S]*?)\`\`\``, 'g'))].map((m) => m[1]);
@@ -57,10 +75,21 @@ describe('README', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(3);
   });
 
-  test('every TypeScript snippet type-checks against the library', () => {
+  test('has an @example in the docstring of each construct, the pack and ExternalId', () => {
+    expect(docstringExamples().map((e) => e.name.split(':')[0]).sort()).toEqual([
+      'src/customer/vendor-access-role.ts',
+      'src/external-id/external-id-parameter.ts',
+      'src/external-id/external-id.ts',
+      'src/nag/cross-account-trust-checks.ts',
+      'src/vendor/vendor-deputy-role.ts',
+    ]);
+  });
+
+  test('every TypeScript snippet and docstring @example type-checks against the library', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-'));
-    const files = blocks.map((code, i) => {
-      const file = path.join(dir, `snippet${i}.ts`);
+    const examples = docstringExamples();
+    const files = [...blocks, ...examples.map((e) => e.code)].map((code, i) => {
+      const file = path.join(dir, i < blocks.length ? `snippet${i}.ts` : `${examples[i - blocks.length].name.replace(/[/:]/g, '_')}.ts`);
       // each snippet is a module of its own
       fs.writeFileSync(file, `${code}\nexport {};\n`);
       return file;

@@ -125,6 +125,18 @@ export interface VendorAccessRoleProps {
  * without a default (see `ExternalIdParameter`). Any other trust statement added to the role later
  * (through `assumeRolePolicy` or a grant) makes synthesis fail, so the condition cannot be bypassed
  * by a second statement.
+ *
+ * @example
+ * import { App, Stack } from 'aws-cdk-lib';
+ * import * as iam from 'aws-cdk-lib/aws-iam';
+ * import { VendorAccessRole } from 'cdk-cross-account-trust';
+ *
+ * const stack = new Stack(new App(), 'CustomerVendorAccess');
+ * new VendorAccessRole(stack, 'AcmeScanner', {
+ *   vendorRoleArn: 'arn:aws:iam::111122223333:role/AcmeScannerDeputy',
+ *   roleName: 'AcmeScannerAccess',
+ *   managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('SecurityAudit')],
+ * });
  */
 export class VendorAccessRole extends Construct {
   /** The role the vendor assumes. */

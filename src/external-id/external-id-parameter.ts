@@ -35,6 +35,18 @@ export interface ExternalIdParameterProps {
  * `NoEcho` masks the value in the console and API output. The ExternalId is not a secret (anyone
  * who can read the role's trust policy sees it); the protection comes from the vendor generating a
  * unique random value per AWS account. Masking is hygiene on top of that.
+ *
+ * @example
+ * import { App, Stack } from 'aws-cdk-lib';
+ * import * as iam from 'aws-cdk-lib/aws-iam';
+ * import { ExternalIdParameter } from 'cdk-cross-account-trust';
+ *
+ * const stack = new Stack(new App(), 'CustomerVendorAccess');
+ * const externalId = new ExternalIdParameter(stack, 'ExternalId');
+ * new iam.Role(stack, 'VendorAccess', {
+ *   assumedBy: new iam.ArnPrincipal('arn:aws:iam::111122223333:role/AcmeScannerDeputy'),
+ *   externalIds: [externalId.valueAsString],
+ * });
  */
 export class ExternalIdParameter extends CfnParameter {
   /** The description used when none is given. */

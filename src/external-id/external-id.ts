@@ -145,6 +145,17 @@ export interface ExternalIdValidationResult {
  * The estimate cannot see how a value was made: a vendor's template of words the lists lack, or a value
  * derived from a secret by a hash, can still score above the minimum. Validation catches careless
  * values; it is no substitute for `generate()`.
+ *
+ * @example
+ * import { ExternalId } from 'cdk-cross-account-trust';
+ *
+ * // In the vendor's back end, once per customer AWS account (never in CDK code):
+ * const externalId = ExternalId.generate();
+ * // A value received from elsewhere, checked before it is used:
+ * const result = ExternalId.validate('acme-444455556666');
+ * if (!result.valid) {
+ *   console.log(result.problems.join(' '));
+ * }
  */
 export class ExternalId {
   /** Shortest ExternalId STS accepts. */

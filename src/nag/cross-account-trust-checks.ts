@@ -60,6 +60,13 @@ export interface CrossAccountTrustChecksProps extends NagPackProps {
  * template's own Metadata (`CfnResource.addMetadata('cross-account-trust', { acknowledge: [{ id, reason }] })`, or
  * `Stack.addMetadata` for every resource of the stack) acknowledge findings too, as the CLI reads them in any template; a
  * malformed entry, or one that matches no finding, is a `CrossAccountTrust-InvalidAcknowledgement` error.
+ *
+ * @example
+ * import { App, Validations } from 'aws-cdk-lib';
+ * import { CrossAccountTrustChecks } from 'cdk-cross-account-trust';
+ *
+ * const app = new App();
+ * Validations.of(app).addPlugins(new CrossAccountTrustChecks(app, { internalAccounts: ['123456789012'] }));
  */
 export class CrossAccountTrustChecks extends NagPack {
   public readonly name = PACK_NAME;

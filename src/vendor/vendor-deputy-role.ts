@@ -65,6 +65,21 @@ export interface VendorDeputyRoleProps {
  * account root, such as the CDK bootstrap roles.
  *
  * `sts:SetSourceIdentity` lets each session carry the tenant id into the customer's CloudTrail.
+ *
+ * @example
+ * import { App, Stack } from 'aws-cdk-lib';
+ * import * as iam from 'aws-cdk-lib/aws-iam';
+ * import { VendorDeputyRole } from 'cdk-cross-account-trust';
+ *
+ * const app = new App();
+ * const vendor = new Stack(app, 'AcmeVendor', { env: { account: '111122223333', region: 'eu-west-1' } });
+ * const deputy = new VendorDeputyRole(vendor, 'ScannerDeputy', {
+ *   assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+ *   roleName: 'AcmeScannerDeputy',
+ *   customerRoleName: 'AcmeScannerAccess',
+ * });
+ * // The onboarding template customers deploy: a stack of its own, synthesized to a plain CloudFormation file.
+ * deputy.customerRoleTemplate(app, 'AcmeCustomerOnboarding', { managedPolicyNames: ['SecurityAudit'] });
  */
 export class VendorDeputyRole extends Construct {
   /** The deputy role. */
