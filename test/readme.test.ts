@@ -16,11 +16,13 @@ function docstringExamples(): Array<{ name: string; code: string }> {
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(file);
-      else if (entry.name.endsWith('.ts')) {
-        for (const m of fs.readFileSync(file, 'utf8').matchAll(/^ \* @example\n((?: \*(?: .*)?\n)+?) \*\/$/gm)) {
-          out.push({ name: `${path.relative(ROOT, file)}:${m.index}`, code: m[1].replace(/^ \* ?/gm, '') });
-        }
+      if (entry.isDirectory()) {
+        walk(file);
+        continue;
+      }
+      if (!entry.name.endsWith('.ts')) continue;
+      for (const m of fs.readFileSync(file, 'utf8').matchAll(/^ \* @example\n((?: \*(?: .*)?\n)+?) \*\/$/gm)) {
+        out.push({ name: `${path.relative(ROOT, file)}:${m.index}`, code: m[1].replace(/^ \* ?/gm, '') });
       }
     }
   };

@@ -151,11 +151,10 @@ export interface ExternalIdValidationResult {
  *
  * // In the vendor's back end, once per customer AWS account (never in CDK code):
  * const externalId = ExternalId.generate();
- * // A value received from elsewhere, checked before it is used:
+ * // A value received from elsewhere, checked before it is used: this one is not valid, and
+ * // result.problems says why (an account id, a guessable prefix) without quoting the value.
  * const result = ExternalId.validate('acme-444455556666');
- * if (!result.valid) {
- *   console.log(result.problems.join(' '));
- * }
+ * const usable = result.valid && result.estimatedEntropyBits >= 112;
  */
 export class ExternalId {
   /** Shortest ExternalId STS accepts. */
