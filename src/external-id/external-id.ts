@@ -154,7 +154,6 @@ export interface ExternalIdValidationResult {
  * // A value received from elsewhere, checked before it is used: this one is not valid, and
  * // result.problems says why (an account id, a guessable prefix) without quoting the value.
  * const result = ExternalId.validate('acme-444455556666');
- * const usable = result.valid && result.estimatedEntropyBits >= 112;
  */
 export class ExternalId {
   /** Shortest ExternalId STS accepts. */
