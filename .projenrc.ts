@@ -48,6 +48,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Ships the SARIF 2.1.0 JSON schema the CLI's SARIF output is validated against in tests.
     '@microsoft/jest-sarif@1.0.0-beta.0',
     '@types/sarif@^2.1.7',
+    // libxml2's xmllint compiled to WebAssembly (MIT, no native build, no network): validates the CLI's JUnit XML
+    // against the Jenkins JUnit schema in tests.
+    'xmllint-wasm@^5.3.0',
+    // Reads the JUnit XML back in tests (a W3C DOM parser, MIT).
+    '@xmldom/xmldom@^0.9.8',
     '@types/picomatch@^4',
     // Reads aws-cdk-lib's jsii assembly (the CloudFormation and SAM specifications as L1 classes) in a test that
     // fails when the specification gains a policy-bearing resource type the engine does not know.

@@ -8,7 +8,7 @@ import { PACK_NAME } from '../private/acknowledgement-ids';
 import { STS_MAX_LENGTH } from '../private/sts';
 import { ALL_RULES } from '../rules';
 
-export const FORMATS = ['text', 'json', 'sarif'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'junit'] as const;
 export const FAIL_ON = ['error', 'warning', 'never'] as const;
 
 export function accountId(value: string): string {

@@ -94,7 +94,19 @@ export interface BaselineOutcome {
   readonly stale: ReadonlyArray<{ readonly file: string; readonly resource: string; readonly rule: string; readonly findingId: string }>;
 }
 
+/** A template the rules ran on (it was read and parsed), and the resources they looked at in it. */
+export interface ReportTemplate {
+  readonly file: string;
+  readonly uri: string;
+  readonly stack?: string;
+  readonly nestedStack?: string;
+  /** Logical ids of the resources of a type the rules read (`<StackSet>/<Inner>` inside a StackSet body). */
+  readonly resources: readonly string[];
+}
+
 export interface Report {
+  /** Every template checked, in the order read. */
+  readonly templates: ReportTemplate[];
   /** New findings, when a baseline was used. */
   readonly findings: ReportFinding[];
   readonly acknowledged: AcknowledgedFinding[];

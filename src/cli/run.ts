@@ -9,13 +9,14 @@ import { Baseline, BaselineError, applyBaseline, baselineText, readBaseline } fr
 import { CONFIG_FILE_NAMES, Config, ConfigError, findConfig } from './config';
 import { ExcludeGlobs, excluder } from './exclude';
 import { formatJson } from './format-json';
+import { formatJunit } from './format-junit';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
 import {
   FAIL_ON, FORMATS, RULE_ID_HELP, accountId, accountList, globList, maxSessionDuration, minEntropyBits, minExternalIdLength, ruleList, selectedRules,
 } from './options';
 import { PackageInfo, packageInfo } from './package-info';
-import { Report } from './report';
+import { Report, ReportFinding } from './report';
 import { STDIN_PATH, scan } from './scan';
 import { StdinSource, processStdin } from './stdin';
 import { CheckOptions, DEFAULT_MAX_SESSION_DURATION_SECONDS, DEFAULT_MIN_EXTERNAL_ID_ENTROPY_BITS, DEFAULT_MIN_EXTERNAL_ID_LENGTH } from '../engine';
@@ -84,10 +85,14 @@ Config file:
   above except --config, --output and --write-baseline. Options on the command line replace its values (lists too).
   Paths in it (baseline, exclude) are relative to its own folder.`;
 
+/** Whether a finding fails the run. */
+function fails(failOn: CheckCommandOptions['failOn']): (f: ReportFinding) => boolean {
+  return (f) => failOn === 'warning' || (failOn === 'error' && f.level === 'error');
+}
+
 function exitCode(report: Report, failOn: CheckCommandOptions['failOn']): number {
   if (report.errors.length > 0) return EXIT_USAGE_OR_INPUT;
-  const failing = report.findings.filter((f) => failOn === 'warning' || (failOn === 'error' && f.level === 'error'));
-  return failing.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  return report.findings.some(fails(failOn)) ? EXIT_FINDINGS : EXIT_OK;
 }
 
 /** Why a run checked no template, from what it found instead. */
@@ -191,7 +196,8 @@ function checkCommand(paths: string[], given: CheckCommandOptions, command: Comm
   const colors = options.output === undefined && (io.isTTY ?? io.stdout.isTTY ?? false) && !env.NO_COLOR;
   const output = options.format === 'json' ? formatJson(report, pkg.version)
     : options.format === 'sarif' ? formatSarif(report, pkg)
-      : formatText(report, { colors, quiet: options.quiet === true });
+      : options.format === 'junit' ? formatJunit(report, { fails: fails(options.failOn), rules: rules ?? ALL_RULES.map((r) => r.id) })
+        : formatText(report, { colors, quiet: options.quiet === true });
   if (options.output === undefined) {
     io.stdout.write(output);
   } else {

@@ -275,7 +275,12 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
   const notices = result.notices
     .filter((n) => !(n.resource !== undefined && templates.get(n.source)?.target.checkedNestedStacks?.includes(n.resource)))
     .map(placed);
+  const checked = result.checked.flatMap((c) => {
+    const t = templates.get(c.source);
+    return t === undefined ? [] : [{ ...where(t.target), resources: c.resources }];
+  });
   return {
+    templates: checked,
     findings,
     acknowledged,
     errors,

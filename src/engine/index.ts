@@ -181,6 +181,8 @@ interface Slot {
   analysisErrors: ModelError[];
   notices: ModelError[];
   resources: number;
+  /** The ids of the resources the rules ran on. */
+  checked: string[];
   /** Per rule (by index in ALL_RULES): raw findings of a per-input rule, contributions of a cross-input one. */
   readonly raw: RuleFinding[][];
   readonly contributions: unknown[][];
@@ -226,6 +228,7 @@ export function createChecker(options: CheckOptions = {}): Checker {
       model.errors.push({ source: slot.source, message: `the template could not be analysed: ${message(e)}` });
     }
     slot.resources = model.resourceCount;
+    slot.checked = model.resources.map((r) => r.id);
     slot.notices = model.notices;
     const built = model.errors.length;
     let app: AppModel | undefined;
@@ -254,7 +257,7 @@ export function createChecker(options: CheckOptions = {}): Checker {
       if (finished) throw new Error('createChecker: add() was called after finish()');
       if (effective === undefined) return;
       const source = typeof input?.source === 'string' ? input.source : String(input?.source);
-      const slot: Slot = { source, buildErrors: [], analysisErrors: [], notices: [], resources: 0, raw: [], contributions: [] };
+      const slot: Slot = { source, buildErrors: [], analysisErrors: [], notices: [], resources: 0, checked: [], raw: [], contributions: [] };
       slots.push(slot);
       try {
         exports.add(source, input?.template);
@@ -268,7 +271,7 @@ export function createChecker(options: CheckOptions = {}): Checker {
       if (finished) throw new Error('createChecker: finish() was called twice');
       finished = true;
       if (effective === undefined) {
-        return { findings: [], errors: optionProblems.map((m) => ({ source: '(options)', message: m })), notices: [], resources: 0 };
+        return { findings: [], errors: optionProblems.map((m) => ({ source: '(options)', message: m })), notices: [], resources: 0, checked: [] };
       }
       for (const slot of slots) {
         const input = slot.waiting;
@@ -303,7 +306,8 @@ export function createChecker(options: CheckOptions = {}): Checker {
       ].map(located);
       for (const messages of ruleErrors) for (const m of messages) errors.push({ source: '(rules)', message: m });
       const notices: TemplateNotice[] = slots.flatMap((s) => s.notices).map(located);
-      return { findings, errors, notices, resources: slots.reduce((n, s) => n + s.resources, 0) };
+      const checked = slots.map((s) => ({ source: s.source, resources: s.checked }));
+      return { findings, errors, notices, resources: slots.reduce((n, s) => n + s.resources, 0), checked };
     },
   };
 }

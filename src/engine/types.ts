@@ -91,6 +91,11 @@ export interface CheckResult {
   readonly notices: TemplateNotice[];
   /** Number of resources looked at, StackSet inner resources included. */
   readonly resources: number;
+  /**
+   * Of each input, in the order added, the resources the rules ran on (those of a type the engine reads; inside a
+   * StackSet body `<StackSet>/<Inner>`), as findings name them: what a report that lists passing checks lists.
+   */
+  readonly checked: ReadonlyArray<{ readonly source: string; readonly resources: readonly string[] }>;
 }
 
 /** What a rule says about itself; RULES.md, SARIF descriptors, CLI help and nag messages come from here. */

@@ -55,6 +55,7 @@ describe('text output escapes control characters', () => {
     const lists = fc.tuple(fc.array(finding, { maxLength: 5 }), fc.array(error, { maxLength: 5 }), fc.array(notice, { maxLength: 3 }));
     fc.assert(fc.property(lists, fc.boolean(), ([findings, errors, notices], colors) => {
       const report: Report = {
+        templates: [],
         findings,
         errors,
         notices,

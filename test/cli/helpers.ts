@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv-draft-04';
+import { validateXML } from 'xmllint-wasm';
 import { run } from '../../src/cli/run';
 import { StdinSource } from '../../src/cli/stdin';
 
@@ -93,6 +94,13 @@ export function positionOfText(text: string, marker: string): string {
   if (i < 0) throw new Error(`marker ${marker} not found`);
   const before = text.slice(0, i).split('\n');
   return `${before.length}:${before[before.length - 1].length + 1}`;
+}
+
+/** The schema errors of JUnit XML documents against the Jenkins JUnit schema (see junit/README.md); none when valid. */
+export async function junitErrors(...documents: string[]): Promise<string[]> {
+  const schema = { fileName: 'jenkins-junit.xsd', contents: fs.readFileSync(path.join(__dirname, 'junit', 'jenkins-junit.xsd'), 'utf8') };
+  const result = await validateXML({ xml: documents.map((contents, i) => ({ fileName: `report${i}.xml`, contents })), schema: [schema] });
+  return result.errors.map((e) => e.rawMessage);
 }
 
 /**

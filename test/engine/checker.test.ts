@@ -12,7 +12,11 @@ function batchCheck(inputs: readonly TemplateInput[]): CheckResult {
   const model: BuiltModel = { templates: [], resources: [], errors: [], notices: [], resourceCount: 0 };
   const exports = new ExportRegistry();
   for (const input of inputs) exports.add(input.source, input.template);
-  for (const input of inputs) addTemplate(model, input, { parseTemplateBody: (t) => JSON.parse(t), exports });
+  const checked = inputs.map((input) => {
+    const before = model.resources.length;
+    addTemplate(model, input, { parseTemplateBody: (t) => JSON.parse(t), exports });
+    return { source: input.source, resources: model.resources.slice(before).map((r) => r.id) };
+  });
   const app = analyse(model, effectiveOptions({}));
   const findings = ALL_RULES.flatMap((rule) =>
     mergedFindings(rule, rule.across ? rule.across.compare(rule.across.collect(app)) : rule.check!(app)));
@@ -20,7 +24,7 @@ function batchCheck(inputs: readonly TemplateInput[]): CheckResult {
   const located = (e: ModelError): TemplateError => ({
     source: e.source, message: e.message, ...(e.resource ? { resource: e.resource } : {}), ...(e.path ? { path: [...e.path] } : {}),
   });
-  return { findings, errors: model.errors.map(located), notices: model.notices.map(located), resources: model.resourceCount };
+  return { findings, errors: model.errors.map(located), notices: model.notices.map(located), resources: model.resourceCount, checked };
 }
 
 function incremental(inputs: readonly TemplateInput[]): CheckResult {
