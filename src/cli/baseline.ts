@@ -131,6 +131,11 @@ export function applyBaseline(report: Report, baseline: Baseline, scope: Baselin
       findings.push(f);
     }
   }
+  // A baselined finding acknowledged since still exists: its entry is not stale, only no longer needed.
+  for (const f of report.acknowledged) {
+    const key = fingerprintOf({ rule: f.rule, file: entryFile(f.uri, scope.cwd, dir), resource: f.resource, findingId: f.findingId });
+    if (entries.has(key)) matched.add(key);
+  }
   const checked = new Set(scope.checked.map((uri) => entryFile(uri, scope.cwd, dir)));
   const stale = [...entries].filter(([key, e]) => !matched.has(key) && scope.rules.includes(e.rule)
     && (checked.has(e.file) || !fs.existsSync(path.resolve(dir, e.file)))).map(([, e]) => e);

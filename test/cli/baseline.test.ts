@@ -116,6 +116,17 @@ describe('--write-baseline and --baseline', () => {
     expect(text).toMatch(/2 findings of the baseline baseline\.json not shown; 2 baseline entries no longer match a finding \(fixed, or moved/);
   });
 
+  test('a baselined finding acknowledged in the template since is not a stale entry', () => {
+    const dir = project();
+    cli(['check', '--write-baseline', 'baseline.json', 'templates'], { cwd: dir });
+    fs.writeFileSync(path.join(dir, 'templates/vendor.yaml'), VENDOR_YAML.replace('    Type: AWS::IAM::Role\n',
+      '    Type: AWS::IAM::Role\n    Metadata:\n      cross-account-trust:\n        acknowledge:\n          - id: XAT3\n            reason: Reviewed in SEC-1423\n'));
+    const { code, report } = checkJson(['--baseline', 'baseline.json', 'templates'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(keys(report.acknowledged)).toEqual(['templates/vendor.yaml AuditRole XAT3']);
+    expect(report.baseline.stale).toEqual([]);
+  });
+
   test('only entries of templates the run checked (or that are gone) and rules it ran can be stale', () => {
     const dir = project();
     cli(['check', '--write-baseline', 'baseline.json', 'templates'], { cwd: dir });
