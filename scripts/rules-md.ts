@@ -170,7 +170,7 @@ function cliHandling(): string[] {
     '',
     '### In a baseline',
     '',
-    'To gate templates that already have findings, `cross-account-trust check --write-baseline cross-account-trust-baseline.json <paths>`',
+    'To gate templates that already have findings, `cdk-cross-account-trust check --write-baseline cross-account-trust-baseline.json <paths>`',
     'records every finding of the run in a sorted JSON file to review and commit, and `--baseline cross-account-trust-baseline.json`',
     '(or `baseline:` in the config file, relative to its folder) reports and fails on new findings only. Entries name a finding by the',
     'template\'s path (relative to the baseline file), the resource\'s logical id, the rule and the finding id, not by line: inserted',

@@ -450,7 +450,7 @@ function addStackSetBody(model: BuiltModel, ss: ResourceModel, options: BuildOpt
           ? `StackSet ${ss.id}${where} has neither TemplateBody nor TemplateURL, so the roles it deploys could not be checked; expected one of them`
           : `StackSet ${ss.id}${where} deploys the template at TemplateURL ${asStrings(url).strs.map(displaySym).join(' or ') || '(not a string)'}, which `
             + 'is outside this template, so the roles it deploys were not checked; check that template itself (download it and run '
-            + 'cross-account-trust check on it), or give the StackSet its TemplateBody',
+            + 'cdk-cross-account-trust check on it), or give the StackSet its TemplateBody',
       });
       continue;
     }

@@ -182,7 +182,7 @@ export class CrossAccountTrustChecks extends NagPack {
       violations.push({
         ruleName: `${PACK_NAME}-AcknowledgmentsNotRecorded`,
         description: `Acknowledgments made on ${above.map((a) => (a.path === '' ? 'the App' : a.path)).join(', ')} apply to this stack here, but `
-          + 'aws-cdk-lib writes into the cloud assembly only the metadata of constructs inside stacks, so `cross-account-trust check` on '
+          + 'aws-cdk-lib writes into the cloud assembly only the metadata of constructs inside stacks, so `cdk-cross-account-trust check` on '
           + 'it would report those findings. Create the pack with the app, after the Stages (new CrossAccountTrustChecks(app)): it '
           + 'records them in the metadata of every stack of the Stages that exist then. Or acknowledge on the stack or below it.',
         severity: 'warning',

@@ -28,7 +28,7 @@ export function unqualifiedId(recorded: string): string {
 
 /**
  * Stack metadata that records the acknowledgments made on the App or a Stage above the stack. aws-cdk-lib writes into
- * a cloud assembly only the metadata of constructs inside stacks, so without it `cross-account-trust check cdk.out`
+ * a cloud assembly only the metadata of constructs inside stacks, so without it `cdk-cross-account-trust check cdk.out`
  * could not see them. Data: `{ path: <construct path of the acknowledging scope>, acknowledged: { <id>: <reason> } }`.
  */
 export const INHERITED_ACKNOWLEDGMENTS = 'cdk-cross-account-trust:inherited-acknowledgments';
