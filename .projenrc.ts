@@ -57,6 +57,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Reads aws-cdk-lib's jsii assembly (the CloudFormation and SAM specifications as L1 classes) in a test that
     // fails when the specification gains a policy-bearing resource type the engine does not know.
     '@jsii/spec@^1',
+    // The run-time registry (src/runtime) talks to DynamoDB and S3 through the AWS SDK v3 clients its caller
+    // injects; users install them (optional peers of the runtime subpath), tests use these.
+    '@aws-sdk/client-dynamodb@^3',
+    '@aws-sdk/client-s3@^3',
+    // A DynamoDB-compatible server (Apache-2.0) in memory on loopback: the run-time registry's tests run the real
+    // SDK client against it, with the table created from the construct's synthesized template.
+    'dynalite@^4',
+    // The maintained open-source IAM policy evaluator. AGPL-3.0: a dev dependency used by tests only (proving the
+    // template bucket's policy), never bundled or loaded by the package.
+    '@cloud-copilot/iam-simulate@^0.1.173',
   ],
   // `npx cross-account-trust` outside a project that installed the package asks the registry for another package of
   // that name; `npx cdk-cross-account-trust` finds this one by the package's own name.
