@@ -1,7 +1,8 @@
-import { randomBytes } from 'crypto';
 import { Token } from 'aws-cdk-lib';
-import { estimateEntropy } from './entropy';
-import { EXTERNAL_ID_ALLOWED_PATTERN, STS_CHARACTER, STS_MAX_LENGTH, STS_MIN_LENGTH } from '../private/sts';
+import {
+  DEFAULT_MIN_ENTROPY_BITS, DEFAULT_MIN_LENGTH, estimateExternalIdEntropyBits, generateExternalId, validateExternalId,
+} from '../private/external-id-core';
+import { EXTERNAL_ID_ALLOWED_PATTERN, STS_MAX_LENGTH, STS_MIN_LENGTH } from '../private/sts';
 
 /**
  * Options of `ExternalId.validate`.
@@ -169,10 +170,10 @@ export class ExternalId {
   public static readonly ALLOWED_PATTERN = EXTERNAL_ID_ALLOWED_PATTERN;
 
   /** Default minimum length of `validate`. */
-  public static readonly DEFAULT_MIN_LENGTH = 32;
+  public static readonly DEFAULT_MIN_LENGTH = DEFAULT_MIN_LENGTH;
 
   /** Default minimum estimated entropy, in bits, of `validate`. */
-  public static readonly DEFAULT_MIN_ENTROPY_BITS = 112;
+  public static readonly DEFAULT_MIN_ENTROPY_BITS = DEFAULT_MIN_ENTROPY_BITS;
 
   /**
    * Checks a literal ExternalId against the STS rules, a minimum length and a minimum estimated entropy.
@@ -183,41 +184,7 @@ export class ExternalId {
    * @param options minimum length and entropy
    */
   public static validate(value: string, options: ExternalIdValidationOptions = {}): ExternalIdValidationResult {
-    checkValue('validate', value);
-    const minLength = options.minLength ?? ExternalId.DEFAULT_MIN_LENGTH;
-    const minEntropyBits = options.minEntropyBits ?? ExternalId.DEFAULT_MIN_ENTROPY_BITS;
-    if (Token.isUnresolved(minLength) || !Number.isInteger(minLength)
-      || minLength < ExternalId.STS_MIN_LENGTH || minLength > ExternalId.STS_MAX_LENGTH) {
-      throw new Error(`ExternalId.validate: invalid minLength ${describeNumber(minLength)}: expected an integer from ${ExternalId.STS_MIN_LENGTH} to ${ExternalId.STS_MAX_LENGTH} (the STS limits for an ExternalId)`);
-    }
-    if (Token.isUnresolved(minEntropyBits) || typeof minEntropyBits !== 'number' || !Number.isFinite(minEntropyBits) || minEntropyBits < 0) {
-      throw new Error(`ExternalId.validate: invalid minEntropyBits ${describeNumber(minEntropyBits)}: expected a finite number of bits, at least 0`);
-    }
-
-    const problems: string[] = [];
-    const length = value.length;
-    const characters = length === 1 ? 'character' : 'characters';
-    if (length < ExternalId.STS_MIN_LENGTH || length > ExternalId.STS_MAX_LENGTH) {
-      problems.push(`The ExternalId is ${length} ${characters} long; STS accepts ${ExternalId.STS_MIN_LENGTH} to ${ExternalId.STS_MAX_LENGTH} characters.`);
-    } else if (length < minLength) {
-      problems.push(`The ExternalId is ${length} ${characters} long; at least ${minLength} are required.`);
-    }
-
-    const charsetProblem = checkCharacters(value);
-    if (charsetProblem) {
-      problems.push(charsetProblem);
-    }
-
-    const estimate = estimateEntropy(value);
-    const estimatedEntropyBits = Math.floor(estimate.bits);
-    if (estimatedEntropyBits < minEntropyBits) {
-      const found = estimate.explanation
-        ? `It ${estimate.explanation}; attackers try such patterns long before random characters.`
-        : 'Its length and character set cannot carry more.';
-      problems.push(`The ExternalId's estimated entropy is ${estimatedEntropyBits} bits; at least ${minEntropyBits} are required. ${found} Use a random value, such as one from ExternalId.generate().`);
-    }
-
-    return { valid: problems.length === 0, estimatedEntropyBits, problems };
+    return validateExternalId(value, options, Token.isUnresolved);
   }
 
   /**
@@ -229,8 +196,7 @@ export class ExternalId {
    * @param value a literal string (not an unresolved token)
    */
   public static estimateEntropyBits(value: string): number {
-    checkValue('estimateEntropyBits', value);
-    return Math.floor(estimateEntropy(value).bits);
+    return estimateExternalIdEntropyBits(value, Token.isUnresolved);
   }
 
   /**
@@ -242,43 +208,8 @@ export class ExternalId {
    * in the template and `cdk.out` and change on every synth.
    */
   public static generate(): string {
-    return randomBytes(32).toString('base64url');
+    return generateExternalId();
   }
 
   private constructor() {}
-}
-
-function checkValue(method: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string') {
-    throw new Error(`ExternalId.${method}: expected the ExternalId as a string, received ${value === null ? 'null' : typeof value}`);
-  }
-  if (Token.isUnresolved(value)) {
-    throw new Error(`ExternalId.${method}: received an unresolved token (${value}), whose value is only known at deploy time; expected a literal string`);
-  }
-}
-
-function checkCharacters(value: string): string | undefined {
-  const allowed = new RegExp(`^${STS_CHARACTER}$`);
-  const characters = Array.from(value);
-  const offending = characters.filter((c) => !allowed.test(c));
-  if (offending.length === 0) {
-    return undefined;
-  }
-  const first = offending[0];
-  const others = offending.length > 1 ? ` (${offending.length - 1} more ${offending.length === 2 ? 'character is' : 'characters are'} outside that set)` : '';
-  return `The ExternalId contains ${nameCharacter(first)} at position ${characters.indexOf(first) + 1}; STS accepts only letters, digits and _+=,.@:/-${others}.`;
-}
-
-function nameCharacter(c: string): string {
-  const names: Record<string, string> = { ' ': 'a space', '\t': 'a tab', '\n': 'a line break', '\r': 'a carriage return' };
-  if (names[c]) {
-    return names[c];
-  }
-  const code = c.codePointAt(0)!;
-  const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  return code < 0x20 || code === 0x7f ? `the control character ${hex}` : `"${c}" (${hex})`;
-}
-
-function describeNumber(value: unknown): string {
-  return Token.isUnresolved(value) ? '(an unresolved token)' : String(value);
 }

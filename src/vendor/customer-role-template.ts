@@ -3,9 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { PATH_METADATA_ENABLE_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { VendorAccessRole, VendorTrust } from '../customer/vendor-access-role';
-import { ExternalId } from '../external-id/external-id';
 import { ExternalIdParameter } from '../external-id/external-id-parameter';
 import { parseRoleArn, propError } from '../private/iam-names';
+import { EXTERNAL_ID_PARAMETER_NAME, quickCreateUrl } from '../private/quick-create';
 
 /**
  * What the vendor decides about its customer template, beside the deputy it trusts.
@@ -122,7 +122,7 @@ export interface QuickCreateUrlOptions {
  */
 export class CustomerRoleTemplate extends Stack {
   /** Logical id of the template's ExternalId parameter (`param_ExternalId` in quick-create links). */
-  public static readonly EXTERNAL_ID_PARAMETER_NAME = 'ExternalId';
+  public static readonly EXTERNAL_ID_PARAMETER_NAME = EXTERNAL_ID_PARAMETER_NAME;
 
   /** Logical id of the output that holds the role ARN. */
   public static readonly ROLE_ARN_OUTPUT_NAME = 'RoleArn';
@@ -135,36 +135,7 @@ export class CustomerRoleTemplate extends Stack {
    * secret, but leave it out if the customer should paste it instead.
    */
   public static quickCreateUrl(options: QuickCreateUrlOptions): string {
-    const where = 'CustomerRoleTemplate.quickCreateUrl';
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(options.region)) {
-      throw new Error(`${where}: invalid region ${JSON.stringify(options.region)}: expected an AWS region code such as "eu-west-1"`);
-    }
-    if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(options.stackName)) {
-      throw new Error(`${where}: invalid stackName ${JSON.stringify(options.stackName)}: expected a letter followed by up to 127 letters, digits and hyphens`);
-    }
-    let url: URL;
-    try {
-      url = new URL(options.templateUrl);
-    } catch {
-      throw new Error(`${where}: invalid templateUrl ${JSON.stringify(options.templateUrl)}: expected an https URL of the published template`);
-    }
-    if (url.protocol !== 'https:') {
-      throw new Error(`${where}: invalid templateUrl ${JSON.stringify(options.templateUrl)}: expected an https URL of the published template`);
-    }
-    const query = new URLSearchParams({ templateURL: options.templateUrl, stackName: options.stackName });
-    if (options.externalId !== undefined) {
-      const result = ExternalId.validate(options.externalId);
-      if (!result.valid) {
-        throw new Error(`${where}: invalid externalId (value not shown): ${result.problems.join(' ')}`);
-      }
-      query.set(`param_${CustomerRoleTemplate.EXTERNAL_ID_PARAMETER_NAME}`, options.externalId);
-    }
-    const host = options.region.startsWith('cn-')
-      ? `https://${options.region}.console.amazonaws.cn`
-      : options.region.startsWith('us-gov-')
-        ? 'https://console.amazonaws-us-gov.com'
-        : `https://${options.region}.console.aws.amazon.com`;
-    return `${host}/cloudformation/home?region=${options.region}#/stacks/quickcreate?${query.toString()}`;
+    return quickCreateUrl(options, Token.isUnresolved);
   }
 
   /** The role the vendor assumes in the customer account. */
