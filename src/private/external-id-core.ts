@@ -39,7 +39,8 @@ export function generateExternalId(): string {
  * Checks a literal ExternalId against the STS rules, a minimum length and a minimum estimated entropy; problems with
  * the value are in the result (never quoting it), invalid options and a value that is no string throw.
  */
-export function validateExternalId(value: string, options: ExternalIdCheckOptions = {}, isUnresolved: IsUnresolved = NO_TOKENS): ExternalIdCheckResult {
+export function validateExternalId(value: string, options: ExternalIdCheckOptions = {},
+  isUnresolved: IsUnresolved = NO_TOKENS): ExternalIdCheckResult {
   checkExternalIdValue('validate', value, isUnresolved);
   const minLength = options.minLength ?? DEFAULT_MIN_LENGTH;
   const minEntropyBits = options.minEntropyBits ?? DEFAULT_MIN_ENTROPY_BITS;
