@@ -1,6 +1,24 @@
 import { awscdk, javascript } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
+/**
+ * Optional peer dependencies of the published package, each loaded by one subpath export only (never by the package
+ * root, the constructs, the rule pack or a plain `check`), and never installed by `npm install cdk-cross-account-trust`.
+ * The range is the one the tests install (a dev dependency).
+ *
+ * jsii resolves every entry of `peerDependencies` as a jsii assembly and fails on these, so the repository's manifest
+ * names them in `peerDependenciesMeta` only (jsii does not read it), and the `package:js` task completes the manifest
+ * inside the packed tarball: `peerDependencies[name]` = the dev dependency's range (scripts/publish-manifest.ts).
+ * npm 7+ reads a `peerDependenciesMeta` entry only for a name that is also in `peerDependencies` (no range check, no
+ * record otherwise), so the published manifest needs both; pnpm and yarn would infer the range `*` from the meta entry.
+ */
+const optionalPeers: Record<string, string> = {
+  // The run-time registry (cdk-cross-account-trust/runtime) sends its DynamoDB commands and writes the onboarding
+  // templates to S3 through the AWS SDK v3 clients its caller injects.
+  '@aws-sdk/client-dynamodb': '^3',
+  '@aws-sdk/client-s3': '^3',
+};
+
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-cross-account-trust',
   description:
@@ -57,10 +75,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Reads aws-cdk-lib's jsii assembly (the CloudFormation and SAM specifications as L1 classes) in a test that
     // fails when the specification gains a policy-bearing resource type the engine does not know.
     '@jsii/spec@^1',
-    // The run-time registry (src/runtime) talks to DynamoDB and S3 through the AWS SDK v3 clients its caller
-    // injects; users install them (optional peers of the runtime subpath), tests use these.
-    '@aws-sdk/client-dynamodb@^3',
-    '@aws-sdk/client-s3@^3',
+    // Rewrites the manifest inside the packed tarball (scripts/publish-manifest.ts): node-tar, npm's own tar library.
+    'tar@^7',
     // A DynamoDB-compatible server (Apache-2.0) in memory on loopback: the run-time registry's tests run the real
     // SDK client against it, with the table created from the construct's synthesized template.
     'dynalite@^4',
@@ -114,6 +130,24 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // (`npx projen package-all`), not as part of every build.
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+for (const [name, range] of Object.entries(optionalPeers)) project.addDevDeps(`${name}@${range}`);
+project.package.addField('peerDependenciesMeta',
+  Object.fromEntries(Object.keys(optionalPeers).map((name) => [name, { optional: true }])));
+project.tasks.tryFind('package:js')!.exec('ts-node --project test/tsconfig.json scripts/publish-manifest.ts dist/js');
+
+// The run-time subpath is plain Node.js for a vendor's back end: `exports` makes it `cdk-cross-account-trust/runtime`
+// (and hides lib/ from deep imports), `typesVersions` lets TypeScript's node10 module resolution, which ignores
+// `exports`, find its types. `main` and `types` stay for tools that read only them (jsii, its kernel, docgen).
+const subpaths: Record<string, string> = { '.': 'lib/index', './runtime': 'lib/runtime/index' };
+project.package.addField('exports', {
+  ...Object.fromEntries(Object.entries(subpaths).map(([subpath, file]) => [subpath, { types: `./${file}.d.ts`, default: `./${file}.js` }])),
+  './package.json': './package.json',
+});
+project.package.addField('typesVersions', {
+  '*': Object.fromEntries(Object.entries(subpaths).filter(([subpath]) => subpath !== '.')
+    .map(([subpath, file]) => [subpath.slice(2), [`${file}.d.ts`]])),
+});
 
 // examples/ and scripts/ are compiled by test/tsconfig.json, which the project service does not look
 // for outside test/; lint them against the default project instead.

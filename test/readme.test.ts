@@ -43,10 +43,13 @@ describe('README', () => {
     const firstSection = readme.slice(0, readme.indexOf('\n## ', readme.indexOf('## Install') + 1));
     const sh = fenced(firstSection, 'sh');
 
-    test('says what it is, then the install lines for npm and PyPI, then the two contributor commands', () => {
+    test('says what it is, then the install lines for npm (and the optional peers of the run-time subpath) and PyPI, then the two contributor commands', () => {
+      const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+      expect(Object.keys(pkg.peerDependenciesMeta)).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3']);
       expect(readme.indexOf('confused deputy')).toBeLessThan(readme.indexOf('## Install'));
       expect(sh).toEqual([
         'npm install cdk-cross-account-trust cdk-nag@^3\n',
+        `npm install ${Object.keys(pkg.peerDependenciesMeta).join(' ')}\n`,
         'pip install cdk-cross-account-trust\n',
         'npm ci && npx projen examples\nnpx projen build\n',
       ]);
@@ -56,7 +59,7 @@ describe('README', () => {
       const projenrc = fs.readFileSync(path.join(ROOT, '.projenrc.ts'), 'utf8');
       const pypi = /publishToPypi: \{\s*distName: '([^']+)',\s*module: '([^']+)'/.exec(projenrc);
       expect(pypi).not.toBeNull();
-      expect(sh[1]).toBe(`pip install ${pypi![1]}\n`);
+      expect(sh[2]).toBe(`pip install ${pypi![1]}\n`);
       expect(firstSection).toContain(`\`import ${pypi![2]}\``);
     });
 
@@ -69,7 +72,7 @@ describe('README', () => {
 
     test('CI runs the two contributor commands verbatim', () => {
       const ci = fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8').split('\n');
-      for (const command of sh[2].trim().split('\n')) expect(ci).toContain(command);
+      for (const command of sh[3].trim().split('\n')) expect(ci).toContain(command);
     });
   });
 

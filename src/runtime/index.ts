@@ -1,0 +1,1 @@
+export { MissingPeerDependencyError } from '../private/optional-peer';

@@ -1,0 +1,74 @@
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+
+// The AWS SDK is an optional peer dependency of the run-time subpath only (see optionalPeers in .projenrc.ts): the
+// package root, the constructs, the rule pack and the CLI must work without it, and the run-time subpath must work
+// in a back end that has no aws-cdk-lib, constructs or cdk-nag (and must never load the AGPL @cloud-copilot/*).
+// Each case runs in a fresh Node.js process from src/ (test/package.test.ts does the same on the packed package) and
+// lists the npm packages it loaded.
+const ROOT = path.join(__dirname, '..');
+
+/** The packages (names under node_modules) that `body` loaded, run as CommonJS in a new process with ts-node. */
+function packagesLoadedBy(body: string): string[] {
+  const script = `
+    const before = new Set(Object.keys(require.cache));
+    ${body}
+    const names = Object.keys(require.cache).filter((f) => !before.has(f))
+      .map((f) => /.*node_modules[\\\\/]((?:@[^\\\\/]+[\\\\/])?[^\\\\/]+)/.exec(f)?.[1]?.replace(/\\\\/g, '/'))
+      .filter((n) => n !== undefined);
+    process.stdout.write(JSON.stringify([...new Set(names)].sort()));`;
+  const r = spawnSync(process.execPath, ['-r', 'ts-node/register', '-e', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'test', 'tsconfig.json'), TS_NODE_TRANSPILE_ONLY: 'true' },
+  });
+  if (r.status !== 0) throw new Error(`the child process failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+const src = (file: string) => JSON.stringify(path.join(ROOT, 'src', file));
+const SDK = /^@aws-sdk\/|^@smithy\//;
+const NOT_IN_RUNTIME = /^(aws-cdk-lib|constructs|cdk-nag|@cloud-copilot\/.*)$/;
+
+test('requiring the package root loads no AWS SDK module, and does load aws-cdk-lib (the probe sees packages)', () => {
+  const loaded = packagesLoadedBy(`require(${src('index.ts')});`);
+  expect(loaded).toEqual(expect.arrayContaining(['aws-cdk-lib', 'constructs', 'cdk-nag']));
+  expect(loaded.filter((name) => SDK.test(name))).toEqual([]);
+});
+
+test('synthesizing an app with the rule pack and the registry construct loads no AWS SDK module', () => {
+  const loaded = packagesLoadedBy(`
+    const cdk = require('aws-cdk-lib');
+    const xat = require(${src('index.ts')});
+    const app = new cdk.App();
+    cdk.Validations.of(app).addPlugins(new xat.CrossAccountTrustChecks());
+    const stack = new cdk.Stack(app, 'Vendor', { env: { account: '111122223333', region: 'eu-west-1' } });
+    new xat.VendorDeputyRole(stack, 'Deputy', { assumedBy: new cdk.aws_iam.ServicePrincipal('lambda.amazonaws.com'), customerRoleName: 'VendorAccess' });
+    new xat.CustomerAccountRegistry(stack, 'Registry', {});
+    app.synth();`);
+  expect(loaded).toContain('cdk-nag');
+  expect(loaded.filter((name) => SDK.test(name))).toEqual([]);
+});
+
+test('running the CLI loads no AWS SDK module', () => {
+  const loaded = packagesLoadedBy(`
+    const { run } = require(${src('cli/run.ts')});
+    let out = '';
+    const code = run(['check', ${JSON.stringify(path.join(__dirname, 'cli', 'fixtures', 'unsafe-role.json'))}], {
+      stdout: { write: (s) => (out += s) }, stderr: { write: (s) => (out += s) }, cwd: process.cwd(), isTTY: false, env: {},
+      stdin: { isTTY: true, read: () => { throw new Error('stdin'); } },
+    });
+    if (code !== 1 || !out.includes('XAT1')) throw new Error('unexpected CLI result ' + code + ': ' + out);`);
+  expect(loaded).toContain('yaml');
+  expect(loaded.filter((name) => SDK.test(name))).toEqual([]);
+});
+
+test('requiring the run-time subpath and its SDK loaders loads neither aws-cdk-lib, constructs, cdk-nag nor @cloud-copilot', () => {
+  const loaded = packagesLoadedBy(`
+    require(${src('runtime/index.ts')});
+    const sdk = require(${src('runtime/sdk.ts')});
+    sdk.loadDynamoDb();
+    sdk.loadS3();`);
+  expect(loaded).toEqual(expect.arrayContaining(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3']));
+  expect(loaded.filter((name) => NOT_IN_RUNTIME.test(name))).toEqual([]);
+});

@@ -1,0 +1,232 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tar from 'tar';
+import { publishedManifest, rewriteTarball } from '../scripts/publish-manifest';
+import { FIXTURES, PACKAGE_VERSION, REPO_ROOT, tempDir, writeFiles } from './cli/helpers';
+
+// The package as npm publishes and installs it: packed from the compiled lib/ as jsii-pacmak packs it, its manifest
+// completed as the `package:js` task completes it (scripts/publish-manifest.ts), and installed from the tarball without
+// the registry. One tarball and one install serve every test here.
+const REPO_MANIFEST = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+const OPTIONAL_PEERS = ['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3'];
+
+let work: string;
+let packed: string;
+let published: string;
+/** A consumer project with the tarball installed (peers omitted) and the required peers linked from this repository. */
+let app: string;
+
+function npm(args: string[], cwd: string): string {
+  const r = spawnSync('npm', [...args, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8' });
+  expect([args.join(' '), r.status, r.stderr]).toEqual([args.join(' '), 0, '']);
+  return r.stdout.trim();
+}
+
+/** What the consumer sees: a package of this repository's node_modules installed at `node_modules/<name>` of `dir`. */
+function link(dir: string, name: string): void {
+  const at = path.join(dir, 'node_modules', name);
+  fs.mkdirSync(path.dirname(at), { recursive: true });
+  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules', name), at, 'dir');
+}
+
+/** Runs `script` as CommonJS in a new Node.js process in the consumer project. */
+function node(script: string) {
+  return spawnSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } });
+}
+
+/** Like {@link node}, and returns the JSON the script writes with `out(value)`. */
+function nodeJson(script: string): any {
+  const r = node(`const out = (v) => process.stdout.write(JSON.stringify(v));\n${script}`);
+  if (r.status !== 0) throw new Error(`node failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** The npm packages a script loaded (names under node_modules), other than this one. */
+const LOADED_PACKAGES = `
+  const loaded = () => [...new Set(Object.keys(require.cache)
+    .map((f) => /.*node_modules[\\\\/]((?:@[^\\\\/]+[\\\\/])?[^\\\\/]+)/.exec(f)?.[1]?.replace(/\\\\/g, '/'))
+    .filter((n) => n !== undefined && n !== 'cdk-cross-account-trust'))].sort();`;
+
+function entries(tarball: string): string[] {
+  const names: string[] = [];
+  tar.t({ file: tarball, sync: true, onReadEntry: (e) => { names.push(e.path); } });
+  return names.sort();
+}
+
+function manifestIn(tarball: string): any {
+  let text = '';
+  tar.t({ file: tarball, sync: true, onReadEntry: (e) => { if (e.path === 'package/package.json') e.on('data', (d: Buffer) => (text += d)); } });
+  return JSON.parse(text);
+}
+
+beforeAll(() => {
+  for (const compiled of ['cli/main.js', 'index.js', 'runtime/index.js']) {
+    const file = path.join(REPO_ROOT, 'lib', compiled);
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing: compile first (npx projen compile), as npx projen build does before the tests`);
+  }
+  work = tempDir();
+  packed = path.join(work, npm(['pack', '--pack-destination', work], REPO_ROOT).split('\n').pop()!);
+  published = path.join(work, 'published.tgz');
+  fs.copyFileSync(packed, published);
+  rewriteTarball(published);
+  app = path.join(work, 'app');
+  writeFiles(app, { 'package.json': JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }) });
+  npm(['install', '--offline', '--omit=peer', '--no-package-lock', published], app);
+  for (const peer of ['aws-cdk-lib', 'constructs', 'cdk-nag']) link(app, peer);
+}, 120_000);
+
+describe('the published manifest', () => {
+  test('declares the AWS SDK clients as optional peer dependencies with the ranges the tests install', () => {
+    const manifest = manifestIn(published);
+    for (const name of OPTIONAL_PEERS) {
+      expect([name, manifest.peerDependencies[name], manifest.peerDependenciesMeta[name]])
+        .toEqual([name, REPO_MANIFEST.devDependencies[name], { optional: true }]);
+    }
+    // the required peers stay required
+    expect(Object.keys(manifest.peerDependenciesMeta).sort()).toEqual(OPTIONAL_PEERS);
+    expect(manifest.peerDependencies).toMatchObject(REPO_MANIFEST.peerDependencies);
+  });
+
+  test('differs from what npm packed only in peerDependencies, and the files are the same', () => {
+    const { peerDependencies: before, ...restBefore } = manifestIn(packed);
+    const { peerDependencies: after, ...restAfter } = manifestIn(published);
+    expect(restAfter).toEqual(restBefore);
+    expect(after).not.toEqual(before);
+    expect(entries(published)).toEqual(entries(packed));
+    expect(entries(published)).toEqual(expect.arrayContaining(['package/lib/runtime/index.js', 'package/lib/runtime/index.d.ts', 'package/.jsii']));
+  });
+
+  test('exports the package root, the run-time subpath and package.json, with typesVersions for node10 resolution', () => {
+    const manifest = manifestIn(published);
+    expect(manifest.exports).toEqual({
+      '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+      './runtime': { types: './lib/runtime/index.d.ts', default: './lib/runtime/index.js' },
+      './package.json': './package.json',
+    });
+    expect(manifest.typesVersions).toEqual({ '*': { runtime: ['lib/runtime/index.d.ts'] } });
+    expect([manifest.main, manifest.types]).toEqual(['lib/index.js', 'lib/index.d.ts']);
+  });
+
+  test('an optional peer without a dev dependency range is refused, naming it', () => {
+    expect(() => publishedManifest({ name: 'p', peerDependenciesMeta: { x: { optional: true } } }))
+      .toThrow('p: the optional peer dependency x (peerDependenciesMeta) has no range: declare it as a dev dependency in .projenrc.ts (the range the tests install is the range published)');
+    const unchanged = { name: 'p', peerDependencies: { y: '^1' }, peerDependenciesMeta: { y: { optional: true } }, devDependencies: { y: '^2' } };
+    expect(publishedManifest(unchanged)).toEqual(unchanged);
+  });
+});
+
+test('npm installs the required peers of the published package and not the optional AWS SDK', () => {
+  // Resolution only (a lockfile from the npm cache), so that no package is downloaded or unpacked.
+  const dir = tempDir();
+  writeFiles(dir, { 'package.json': JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }) });
+  npm(['install', '--offline', '--package-lock-only', published], dir);
+  const lock = JSON.parse(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8'));
+  const installed = Object.keys(lock.packages).map((p) => p.replace(/^.*node_modules\//, ''));
+  expect(installed).toEqual(expect.arrayContaining(['cdk-cross-account-trust', 'aws-cdk-lib', 'constructs', 'cdk-nag']));
+  expect(installed.filter((name) => name.startsWith('@aws-sdk/') || name.startsWith('@smithy/'))).toEqual([]);
+  expect(lock.packages['node_modules/cdk-cross-account-trust'].peerDependencies).toMatchObject(
+    Object.fromEntries(OPTIONAL_PEERS.map((name) => [name, REPO_MANIFEST.devDependencies[name]])));
+});
+
+describe('installed without the AWS SDK', () => {
+  // The compiled CLI runs under both bin names from the package's own files and its bundled dependencies alone (it
+  // needs none of the peer dependencies).
+  test('the CLI runs under both bin names', () => {
+    const run = (name: string, args: string[], input?: string) => spawnSync(path.join(app, 'node_modules', '.bin', name), args, { cwd: app, encoding: 'utf8', input });
+    const help = run('cdk-cross-account-trust', ['--help']);
+    expect([help.status, help.stdout]).toEqual([0, expect.stringMatching(/^Usage: cdk-cross-account-trust \[options\] \[command\]/)]);
+    const checked = run('cdk-cross-account-trust', ['check', '--quiet', '-'], fs.readFileSync(path.join(FIXTURES, 'unsafe-role.json'), 'utf8'));
+    expect([checked.status, checked.stderr, checked.stdout]).toEqual([1, '', expect.stringMatching(/^<stdin>:11:13: error XAT1 \[Statement0\] AuditRole: /)]);
+    const other = run('cross-account-trust', ['--version']);
+    expect([other.status, other.stdout]).toEqual([0, `${PACKAGE_VERSION}\n`]);
+  });
+
+  test('the package root loads, with aws-cdk-lib and without any AWS SDK module', () => {
+    const { exported, packages } = nodeJson(`${LOADED_PACKAGES}
+      const xat = require('cdk-cross-account-trust');
+      out({ exported: typeof xat.CrossAccountTrustChecks, packages: loaded() });`);
+    expect(exported).toBe('function');
+    expect(packages).toEqual(expect.arrayContaining(['aws-cdk-lib', 'constructs', 'cdk-nag']));
+    expect(packages.filter((name: string) => /^@aws-sdk\/|^@smithy\//.test(name))).toEqual([]);
+  });
+
+  test('the run-time subpath resolves through exports and loads no other package', () => {
+    const { file, exported, packages } = nodeJson(`${LOADED_PACKAGES}
+      const runtime = require('cdk-cross-account-trust/runtime');
+      out({ file: require.resolve('cdk-cross-account-trust/runtime'), exported: typeof runtime.MissingPeerDependencyError, packages: loaded() });`);
+    expect(file).toBe(path.join(fs.realpathSync(app), 'node_modules', 'cdk-cross-account-trust', 'lib', 'runtime', 'index.js'));
+    expect(exported).toBe('function');
+    expect(packages).toEqual([]);
+  });
+
+  test('lib/ is not reachable by deep imports; package.json is', () => {
+    const deep = node("require('cdk-cross-account-trust/lib/runtime/sdk.js')");
+    expect(deep.stderr).toMatch(/ERR_PACKAGE_PATH_NOT_EXPORTED/);
+    expect(nodeJson("out(require('cdk-cross-account-trust/package.json').version)")).toBe(PACKAGE_VERSION);
+  });
+
+  test('loading the SDK fails with a message naming the package to install and why', () => {
+    // The loaders are internal (not exported): the installed file is required by its path.
+    const sdk = JSON.stringify(path.join(app, 'node_modules', 'cdk-cross-account-trust', 'lib', 'runtime', 'sdk.js'));
+    const errors = nodeJson(`
+      const sdk = require(${sdk});
+      const { MissingPeerDependencyError } = require('cdk-cross-account-trust/runtime');
+      out(['loadDynamoDb', 'loadS3'].map((f) => {
+        try { sdk[f](); return 'loaded'; } catch (e) { return { isClass: e instanceof MissingPeerDependencyError, name: e.name, message: e.message }; }
+      }));`);
+    expect(errors).toEqual(['dynamodb', 's3'].map((client) => ({
+      isClass: true,
+      name: 'MissingPeerDependencyError',
+      message: expect.stringMatching(new RegExp(`^cdk-cross-account-trust/runtime needs @aws-sdk/client-${client} \\(AccountRegistry .*\\), which is not installed\\. `
+        + `It is an optional peer dependency, installed only by those who use cdk-cross-account-trust/runtime: npm install @aws-sdk/client-${client}$`)),
+    })));
+  });
+});
+
+describe('installed with the AWS SDK', () => {
+  beforeAll(() => OPTIONAL_PEERS.forEach((name) => link(app, name)));
+
+  test('the run-time subpath loads the SDK and still none of aws-cdk-lib, constructs, cdk-nag or @cloud-copilot', () => {
+    const sdk = JSON.stringify(path.join(app, 'node_modules', 'cdk-cross-account-trust', 'lib', 'runtime', 'sdk.js'));
+    const packages: string[] = nodeJson(`${LOADED_PACKAGES}
+      require('cdk-cross-account-trust/runtime');
+      const sdk = require(${sdk});
+      sdk.loadDynamoDb();
+      sdk.loadS3();
+      out(loaded());`);
+    expect(packages).toEqual(expect.arrayContaining(OPTIONAL_PEERS));
+    expect(packages.filter((name) => /^(aws-cdk-lib|constructs|cdk-nag|@cloud-copilot\/.*)$/.test(name))).toEqual([]);
+  });
+
+  // TypeScript finds the subpath's types through `exports` (node16, bundler) and through `typesVersions` (node10,
+  // which ignores `exports`); a wrongly typed use must fail, so the types are real and not `any`. The root's types
+  // (aws-cdk-lib's with them: slow to load) are checked once, under node16, where `exports` decides them.
+  test.each([
+    ['node10', { module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0' }, false],
+    ['node16', { module: 'node16', moduleResolution: 'node16' }, true],
+    ['bundler', { module: 'esnext', moduleResolution: 'bundler' }, false],
+  ])('TypeScript with moduleResolution %s type-checks an import of the subpath', (resolution, options, root) => {
+    const dir = path.join(app, `ts-${resolution}`);
+    writeFiles(dir, {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { ...options, target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['consumer.ts'] }),
+      'consumer.ts': [
+        "import { MissingPeerDependencyError } from 'cdk-cross-account-trust/runtime';",
+        'export function installHint(e: unknown): string | undefined {',
+        '  return e instanceof MissingPeerDependencyError ? e.packageName : undefined;',
+        '}',
+        '// @ts-expect-error packageName is a string',
+        'export const wrong: number = new MissingPeerDependencyError("a", "b", "c", undefined).packageName;',
+        ...(root ? [
+          "import { CrossAccountTrustChecks } from 'cdk-cross-account-trust';",
+          'export const pack: CrossAccountTrustChecks = new CrossAccountTrustChecks();',
+          '// @ts-expect-error the pack is not a string',
+          'export const notAString: string = pack;',
+        ] : []),
+        '',
+      ].join('\n'),
+    });
+    const tsc = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { cwd: dir, encoding: 'utf8' });
+    expect([tsc.status, tsc.stdout]).toEqual([0, '']);
+  });
+});
