@@ -75,8 +75,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Reads aws-cdk-lib's jsii assembly (the CloudFormation and SAM specifications as L1 classes) in a test that
     // fails when the specification gains a policy-bearing resource type the engine does not know.
     '@jsii/spec@^1',
-    // Rewrites the manifest inside the packed tarball (scripts/publish-manifest.ts): node-tar, npm's own tar library.
-    'tar@^7',
     // A DynamoDB-compatible server (Apache-2.0) in memory on loopback: the run-time registry's tests run the real
     // SDK client against it, with the table created from the construct's synthesized template.
     'dynalite@^4',

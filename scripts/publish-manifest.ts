@@ -5,14 +5,14 @@
  * `peerDependencies` too (npm reads the meta entry only beside one there, and only then checks the range).
  *
  * Usage: `ts-node scripts/publish-manifest.ts <dir>` rewrites every .tgz in <dir> (the `package:js` task runs it on
- * dist/js after jsii-pacmak packed it). The tarball is unpacked, its package.json changed, and packed again by npm
- * itself, so everything else in it stays as npm packed it.
+ * dist/js after jsii-pacmak packed it). The tarball is unpacked (by the system's `tar`, as on any Linux, macOS and
+ * Windows 10 or later), its package.json changed, and packed again by npm itself, so everything else in it stays as
+ * npm packed it.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as tar from 'tar';
 
 interface Manifest {
   readonly name: string;
@@ -46,7 +46,8 @@ export function publishedManifest(manifest: Manifest): Manifest {
 export function rewriteTarball(tarball: string): void {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'xat-publish-'));
   try {
-    tar.x({ file: tarball, cwd: work, sync: true });
+    const unpacked = spawnSync('tar', ['-xzf', path.resolve(tarball)], { cwd: work, encoding: 'utf8' });
+    if (unpacked.status !== 0) throw new Error(`tar could not unpack ${tarball}: ${unpacked.error ?? unpacked.stderr}`);
     const manifestFile = path.join(work, 'package', 'package.json');
     const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest;
     fs.writeFileSync(manifestFile, `${JSON.stringify(publishedManifest(manifest), undefined, 2)}\n`);

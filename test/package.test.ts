@@ -1,7 +1,6 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as tar from 'tar';
 import { publishedManifest, rewriteTarball } from '../scripts/publish-manifest';
 import { FIXTURES, PACKAGE_VERSION, REPO_ROOT, tempDir, writeFiles } from './cli/helpers';
 
@@ -48,17 +47,15 @@ const LOADED_PACKAGES = `
     .map((f) => /.*node_modules[\\\\/]((?:@[^\\\\/]+[\\\\/])?[^\\\\/]+)/.exec(f)?.[1]?.replace(/\\\\/g, '/'))
     .filter((n) => n !== undefined && n !== 'cdk-cross-account-trust'))].sort();`;
 
-function entries(tarball: string): string[] {
-  const names: string[] = [];
-  tar.t({ file: tarball, sync: true, onReadEntry: (e) => { names.push(e.path); } });
-  return names.sort();
+function tarOutput(args: string[]): string {
+  const r = spawnSync('tar', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`tar ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
 }
 
-function manifestIn(tarball: string): any {
-  let text = '';
-  tar.t({ file: tarball, sync: true, onReadEntry: (e) => { if (e.path === 'package/package.json') e.on('data', (d: Buffer) => (text += d)); } });
-  return JSON.parse(text);
-}
+/** The files in a tarball, sorted. */
+const entries = (tarball: string): string[] => tarOutput(['-tzf', tarball]).split('\n').filter((l) => l !== '').sort();
+const manifestIn = (tarball: string): any => JSON.parse(tarOutput(['-xzOf', tarball, 'package/package.json']));
 
 beforeAll(() => {
   for (const compiled of ['cli/main.js', 'index.js', 'runtime/index.js']) {
