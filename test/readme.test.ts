@@ -86,6 +86,7 @@ describe('README', () => {
       'src/external-id/external-id-parameter.ts',
       'src/external-id/external-id.ts',
       'src/nag/cross-account-trust-checks.ts',
+      'src/vendor/customer-account-registry.ts',
       'src/vendor/vendor-deputy-role.ts',
     ]);
   });
