@@ -1,5 +1,6 @@
 // The main job: synthesize every example app into examples/cdk.out/<example>/ and print, per stack,
-// the roles it creates, what trusts what, and the CrossAccountTrust pack's findings; then scan the
+// the roles it creates, what trusts what, the customer account registry (its table, the template bucket's
+// policy and the grants on them), and the CrossAccountTrust pack's findings; then scan the
 // cloud assemblies with the cross-account-trust CLI. Exits non-zero
 // when an example does not behave as documented: the vendor and customer examples must pass the
 // pack, the platform example's unsafe stack must fail it and its safe stack must pass.
@@ -61,6 +62,37 @@ function describeStack(template: any, stackName: string): string[] {
   for (const [name, parameter] of Object.entries<any>(template.Parameters ?? {})) {
     lines.push(`    parameter ${name}: ${parameter.Type}${parameter.NoEcho ? ', NoEcho' : ''}${'Default' in parameter ? ', has a Default' : ''}`
       + `, length ${parameter.MinLength ?? '?'}..${parameter.MaxLength ?? '?'}`);
+  }
+  return [...lines, ...describeRegistry(template)];
+}
+
+/** A statement in one line: effect, actions, principal, resources and condition. */
+function statementLine(statement: any): string {
+  const principal = statement.Principal === undefined ? ''
+    : ` to ${typeof statement.Principal === 'string' ? statement.Principal : Object.entries<any>(statement.Principal).map(([k, v]) => `${k} ${list(v).map(show).join(', ')}`).join(', ')}`;
+  const when = statement.Condition ? ` when ${JSON.stringify(statement.Condition)}` : '';
+  return `${statement.Effect} ${list<string>(statement.Action).join(', ')}${principal} on ${list(statement.Resource).map(show).join(', ')}${when}`;
+}
+
+/** The customer account registry's table, the template bucket's policy and the identity grants on them. */
+function describeRegistry(template: any): string[] {
+  const lines: string[] = [];
+  for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
+    const props = resource.Properties ?? {};
+    if (resource.Type === 'AWS::DynamoDB::Table') {
+      const sse = props.SSESpecification?.SSEEnabled ? `KMS key ${show(props.SSESpecification.KMSMasterKeyId)}` : 'an AWS owned key';
+      lines.push(`    table ${logicalId}: ${props.BillingMode}, point-in-time recovery ${props.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled ? 'on' : 'off'}, `
+        + `deletion protection ${props.DeletionProtectionEnabled ? 'on' : 'off'}, encrypted with ${sse}, DeletionPolicy ${resource.DeletionPolicy ?? 'Delete'}`);
+    } else if (resource.Type === 'AWS::S3::Bucket') {
+      const block = Object.entries<boolean>(props.PublicAccessBlockConfiguration ?? {}).map(([k, v]) => `${k} ${v ? 'on' : 'off'}`).join(', ');
+      lines.push(`    bucket ${logicalId}: ${block || 'no public access block'}`);
+    } else if (resource.Type === 'AWS::S3::BucketPolicy') {
+      lines.push(`    bucket policy of ${show(props.Bucket)}:`);
+      for (const statement of list<any>(props.PolicyDocument?.Statement)) lines.push(`      ${statementLine(statement)}`);
+    } else if (resource.Type === 'AWS::IAM::Policy') {
+      lines.push(`    policy ${logicalId} of ${list(props.Roles).map(show).join(', ')}:`);
+      for (const statement of list<any>(props.PolicyDocument?.Statement)) lines.push(`      ${statementLine(statement)}`);
+    }
   }
   return lines;
 }

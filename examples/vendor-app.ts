@@ -1,8 +1,8 @@
-// What a SaaS vendor writes: the one deputy role its workload runs as, and the onboarding
-// template it publishes for customers.
+// What a SaaS vendor writes: the one deputy role its workload runs as, the onboarding template it
+// publishes for customers, and the registry of customer accounts its back end writes to.
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { VendorDeputyRole } from '../src';
+import { CustomerAccountRegistry, TemplateBucket, VendorDeputyRole } from '../src';
 
 export function buildVendorApp(app: App = new App()): App {
   // The deputy's ARN goes into every customer's trust policy, so its account and name are fixed.
@@ -22,6 +22,24 @@ export function buildVendorApp(app: App = new App()): App {
       new iam.PolicyStatement({ actions: ['s3:GetBucketPolicyStatus'], resources: ['*'] }),
     ],
   });
+
+  // One item per customer account with its own ExternalId; each account's copy of the onboarding
+  // template goes to onboarding/<account id>/, readable by that account only.
+  const registry = new CustomerAccountRegistry(vendor, 'Registry', {
+    templateBucket: TemplateBucket.create(),
+  });
+
+  // The back end that onboards tenants (it calls the run-time AccountRegistry's register, describe
+  // and deregister, which write the templates) and the verifier (the deputy's workload) that records
+  // whether each customer role enforces its ExternalId.
+  const onboarding = new iam.Role(vendor, 'OnboardingBackEnd', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: 'The vendor back end that registers customer accounts and publishes their onboarding templates.',
+  });
+  registry.grantRegister(onboarding);
+  registry.grantRead(onboarding);
+  registry.grantPublishTemplates(onboarding);
+  registry.grantRecordVerification(deputy.role);
   return app;
 }
 

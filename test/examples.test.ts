@@ -31,6 +31,19 @@ describe('examples', () => {
     });
   });
 
+  test('vendor-app: the registry, its template bucket, and grants to the onboarding back end and the deputy', () => {
+    const vendor = Template.fromJSON(buildVendorApp(new App()).synth().getStackByName('AcmeVendor').template);
+    vendor.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true, BillingMode: 'PAY_PER_REQUEST' });
+    vendor.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Resource: { 'Fn::Join': ['', [Match.anyValue(), '/onboarding/${aws:PrincipalAccount}/*']] } })]) },
+    });
+    const policyOf = (role: RegExp) => Object.values<any>(vendor.findResources('AWS::IAM::Policy'))
+      .find((p) => p.Properties.Roles.some((r: any) => role.test(r.Ref)));
+    const actions = (policy: any) => policy.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()).sort();
+    expect(actions(policyOf(/^OnboardingBackEnd/))).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 's3:PutObject']);
+    expect(actions(policyOf(/^ScannerDeputyRole/))).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+  });
+
   test('customer-stack: trusts the vendor example\'s deputy by the name the deputy may assume', () => {
     const assembly = buildCustomerApp(new App()).synth();
     Template.fromJSON(assembly.getStackByName('CustomerVendorAccess').template).hasResourceProperties('AWS::IAM::Role', {
