@@ -110,7 +110,11 @@ describe('README', () => {
       types: ['node'],
       typeRoots: [path.join(ROOT, 'node_modules', '@types')],
       // Absolute targets: the snippets live in a temporary directory, and TypeScript 6 deprecates baseUrl.
-      paths: { 'cdk-cross-account-trust': [path.join(ROOT, 'src/index.ts')], '*': [path.join(ROOT, 'node_modules/*')] },
+      paths: {
+        'cdk-cross-account-trust': [path.join(ROOT, 'src/index.ts')],
+        'cdk-cross-account-trust/runtime': [path.join(ROOT, 'src/runtime/index.ts')],
+        '*': [path.join(ROOT, 'node_modules/*')],
+      },
     });
     const diagnostics = ts.getPreEmitDiagnostics(program)
       .map((d) => `${d.file ? path.basename(d.file.fileName) : ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);

@@ -1,5 +1,6 @@
 import { DescribeTableCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { createTableInput, DynamoDbServer, REGISTRY_TABLE, VENDOR_ACCOUNT } from './harness';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { createTableInput, DynamoDbServer, REGISTRY_TABLE, synthesizedTable, VENDOR_ACCOUNT } from './harness';
 import { REGISTRY_SCHEMA } from '../../src/private/registry-schema';
 import { AccountRegistry } from '../../src/runtime';
 
@@ -25,6 +26,12 @@ test('the synthesized table is mapped to CreateTable: the key schema, attributes
       Projection: { ProjectionType: 'ALL' },
     }],
   });
+});
+
+test('a table encrypted with a customer-managed key maps to the same CreateTable input: only the encryption differs, which dynalite cannot take', () => {
+  const encrypted = synthesizedTable((stack) => ({ encryptionKey: new kms.Key(stack, 'Key') }));
+  expect(encrypted.SSESpecification).toEqual(expect.objectContaining({ SSEEnabled: true, SSEType: 'KMS' }));
+  expect(createTableInput(encrypted, 'registry')).toEqual(createTableInput(REGISTRY_TABLE, 'registry'));
 });
 
 test.each([

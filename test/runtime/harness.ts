@@ -37,10 +37,10 @@ const NOT_FOR_DYNALITE: Record<string, string> = {
 const MAPPED = ['KeySchema', 'AttributeDefinitions', 'GlobalSecondaryIndexes', 'BillingMode'];
 const GSI_MAPPED = ['IndexName', 'KeySchema', 'Projection'];
 
-/** The Properties of the one AWS::DynamoDB::Table a CustomerAccountRegistry synthesizes. */
-export function synthesizedTable(props: CustomerAccountRegistryProps = {}): Record<string, any> {
+/** The Properties of the one AWS::DynamoDB::Table a CustomerAccountRegistry synthesizes (with props made in its stack). */
+export function synthesizedTable(props: (stack: Stack) => CustomerAccountRegistryProps = () => ({})): Record<string, any> {
   const stack = new Stack(new App(), 'Vendor', { env: { account: VENDOR_ACCOUNT, region: 'eu-west-1' } });
-  new CustomerAccountRegistry(stack, 'Registry', props);
+  new CustomerAccountRegistry(stack, 'Registry', props(stack));
   const tables = Object.values(Template.fromStack(stack).findResources('AWS::DynamoDB::Table'));
   if (tables.length !== 1) {
     throw new Error(`expected the registry to synthesize one AWS::DynamoDB::Table, found ${tables.length}`);
@@ -91,11 +91,15 @@ export class DynamoDbServer {
     this.client = this.newClient();
   }
 
+  /** The server's URL. */
+  public get endpoint(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
   /** Another real client of the server (tests add middleware to it to hold requests back and force interleavings). */
   public newClient(): DynamoDBClient {
-    const { port } = this.server.address() as AddressInfo;
     return new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${port}`,
+      endpoint: this.endpoint,
       region: 'eu-west-1',
       // dynalite checks that requests are signed, not by whom.
       credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' },

@@ -1,68 +1,11 @@
-import { createServer, IncomingMessage, Server } from 'http';
-import { AddressInfo } from 'net';
-import { S3Client } from '@aws-sdk/client-s3';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DynamoDbServer, VENDOR_ACCOUNT } from './harness';
-import { CustomerRoleTemplate, ExternalId } from '../../src';
+import { RecordingS3 } from './recording-s3';
+import { CustomerAccountRegistry, CustomerRoleTemplate, ExternalId, TemplateBucket } from '../../src';
 import { REGISTRY_SCHEMA } from '../../src/private/registry-schema';
 import { AccountRegistry, InvalidRegistryOptionsError, TemplatePublishingOptions } from '../../src/runtime';
-
-// The objects the registry writes are checked on the requests the real S3 client sends, received by a small HTTP
-// server on loopback that records them and answers as S3 does. No S3-compatible server from the npm registry is well
-// kept: s3rver, the only one, has had no release since 3.7.1 in 2021 and is unmaintained, so the tests do not use it.
-
-interface RecordedRequest {
-  readonly method: string;
-  /** The URL path, decoded: `/<bucket>/<key>` (the client is in path style). */
-  readonly path: string;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: string;
-}
-
-class RecordingS3 {
-  public static async start(): Promise<RecordingS3> {
-    const s3 = new RecordingS3();
-    await new Promise<void>((resolve) => s3.server.listen(0, '127.0.0.1', resolve));
-    return s3;
-  }
-
-  public readonly requests: RecordedRequest[] = [];
-  /** The status of the next answers: 200, or an S3 error that the SDK does not retry. */
-  public failWith?: { status: number; code: string };
-  private readonly server: Server;
-
-  private constructor() {
-    this.server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        this.requests.push({ method: request.method!, path: decodeURIComponent(new URL(request.url!, 'http://s3').pathname), headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-        if (this.failWith) {
-          response.writeHead(this.failWith.status, { 'content-type': 'application/xml' });
-          response.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${this.failWith.code}</Code><Message>refused</Message></Error>`);
-          return;
-        }
-        response.writeHead(200, { etag: '"0123456789abcdef0123456789abcdef"' });
-        response.end();
-      });
-    });
-  }
-
-  public client(region = 'eu-west-1'): S3Client {
-    const { port } = this.server.address() as AddressInfo;
-    return new S3Client({
-      endpoint: `http://127.0.0.1:${port}`,
-      forcePathStyle: true,
-      region,
-      credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' },
-    });
-  }
-
-  public async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 /** The synthesized onboarding template, as a vendor publishes it. */
 const TEMPLATE_BODY = JSON.stringify(Template.fromStack(new CustomerRoleTemplate(new App(), 'AcmeOnboarding', {
@@ -73,16 +16,16 @@ const TEMPLATE_BODY = JSON.stringify(Template.fromStack(new CustomerRoleTemplate
 
 const ACCOUNT = '444455556666';
 let dynamo: DynamoDbServer;
-let s3: RecordingS3;
+let s3server: RecordingS3;
 beforeAll(async () => {
-  [dynamo, s3] = await Promise.all([DynamoDbServer.start(), RecordingS3.start()]);
+  [dynamo, s3server] = await Promise.all([DynamoDbServer.start(), RecordingS3.start()]);
 });
 afterAll(async () => {
-  await Promise.all([dynamo.stop(), s3.stop()]);
+  await Promise.all([dynamo.stop(), s3server.stop()]);
 });
 beforeEach(() => {
-  s3.requests.length = 0;
-  s3.failWith = undefined;
+  s3server.requests.length = 0;
+  s3server.failWith = undefined;
 });
 
 async function registryWith(templates: Partial<TemplatePublishingOptions> = {}): Promise<{ registry: AccountRegistry; tableName: string }> {
@@ -94,7 +37,7 @@ async function registryWith(templates: Partial<TemplatePublishingOptions> = {}):
     templates: {
       bucketName: 'acme-onboarding-templates',
       prefix: 'onboarding',
-      s3: s3.client(),
+      s3: s3server.client(),
       templateBody: TEMPLATE_BODY,
       stackName: 'AcmeOnboarding',
       region: 'eu-west-1',
@@ -109,8 +52,8 @@ describe('register with templates', () => {
     const { registry } = await registryWith({ prefix: 'customers/onboarding' });
     const registration = await registry.register({ tenantId: 'tenant-a', accountId: ACCOUNT });
 
-    expect(s3.requests).toHaveLength(1);
-    const [put] = s3.requests;
+    expect(s3server.requests).toHaveLength(1);
+    const [put] = s3server.requests;
     expect(put.method).toBe('PUT');
     expect(put.path).toBe(`/acme-onboarding-templates/customers/onboarding/${ACCOUNT}/AcmeOnboarding.template.json`);
     expect(put.headers['content-type']).toBe('application/json');
@@ -130,7 +73,7 @@ describe('register with templates', () => {
   });
 
   test('the template URL names the bucket in the S3 client\'s Region; the link opens the console in the customer\'s Region', async () => {
-    const { registry } = await registryWith({ s3: s3.client('us-east-2'), region: 'ap-southeast-2' });
+    const { registry } = await registryWith({ s3: s3server.client('us-east-2'), region: 'ap-southeast-2' });
     const { quickCreateUrl } = await registry.register({ tenantId: 'tenant-a', accountId: ACCOUNT });
     expect(quickCreateUrl).toMatch(/^https:\/\/ap-southeast-2\.console\.aws\.amazon\.com\/cloudformation\/home\?region=ap-southeast-2#/);
     expect(new URLSearchParams(quickCreateUrl!.split('?')[2]).get('templateURL'))
@@ -138,7 +81,7 @@ describe('register with templates', () => {
   });
 
   test('a bucket in a China Region is named under amazonaws.com.cn', async () => {
-    const { registry } = await registryWith({ s3: s3.client('cn-north-1'), region: 'cn-north-1' });
+    const { registry } = await registryWith({ s3: s3server.client('cn-north-1'), region: 'cn-north-1' });
     const { quickCreateUrl } = await registry.register({ tenantId: 'tenant-a', accountId: ACCOUNT });
     expect(new URLSearchParams(quickCreateUrl!.split('?')[2]).get('templateURL'))
       .toBe(`https://acme-onboarding-templates.s3.cn-north-1.amazonaws.com.cn/onboarding/${ACCOUNT}/AcmeOnboarding.template.json`);
@@ -146,15 +89,15 @@ describe('register with templates', () => {
 
   test('a failed upload leaves the registration; registering again rewrites the object and returns the same registration with its link', async () => {
     const { registry, tableName } = await registryWith();
-    s3.failWith = { status: 403, code: 'AccessDenied' };
+    s3server.failWith = { status: 403, code: 'AccessDenied' };
     await expect(registry.register({ tenantId: 'tenant-a', accountId: ACCOUNT })).rejects.toThrow(/refused/);
     const stored = await registry.describe({ tenantId: 'tenant-a', accountId: ACCOUNT });
     expect(stored).toBeDefined();
 
-    s3.failWith = undefined;
+    s3server.failWith = undefined;
     const again = await registry.register({ tenantId: 'tenant-a', accountId: ACCOUNT });
     expect(again).toEqual({ ...stored, quickCreateUrl: expect.stringContaining(`param_ExternalId=${encodeURIComponent(stored!.externalId)}`) });
-    expect(s3.requests.map((r) => r.path)).toEqual([
+    expect(s3server.requests.map((r) => r.path)).toEqual([
       `/acme-onboarding-templates/onboarding/${ACCOUNT}/AcmeOnboarding.template.json`,
       `/acme-onboarding-templates/onboarding/${ACCOUNT}/AcmeOnboarding.template.json`,
     ]);
@@ -164,11 +107,52 @@ describe('register with templates', () => {
   test('refused registrations write no object', async () => {
     const { registry } = await registryWith();
     await registry.register({ tenantId: 'tenant-a', accountId: ACCOUNT });
-    s3.requests.length = 0;
+    s3server.requests.length = 0;
     await expect(registry.register({ tenantId: 'tenant-b', accountId: ACCOUNT })).rejects.toThrow(/already registered/);
     await expect(registry.register({ tenantId: 'tenant-b', accountId: '12345' })).rejects.toThrow(/invalid accountId/);
     await expect(registry.register({ tenantId: 'tenant-b', accountId: VENDOR_ACCOUNT })).rejects.toThrow(/vendor's own account/);
-    expect(s3.requests).toEqual([]);
+    expect(s3server.requests).toEqual([]);
+  });
+});
+
+describe('wired from the CustomerAccountRegistry construct', () => {
+  test('the object lands where the construct\'s bucket policy lets the account (and only it) read, and the construct\'s forbidden accounts are refused', async () => {
+    const stack = new Stack(new App(), 'Vendor', { env: { account: VENDOR_ACCOUNT, region: 'eu-west-1' } });
+    const bucket = new s3.Bucket(stack, 'Templates', {
+      bucketName: 'acme-onboarding-templates',
+      blockPublicAccess: new s3.BlockPublicAccess({
+        blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: false, restrictPublicBuckets: false,
+      }),
+    });
+    const construct = new CustomerAccountRegistry(stack, 'Registry', {
+      templateBucket: TemplateBucket.fromBucket(bucket), templatePrefix: 'customers/v1', forbiddenAccounts: ['111122225555'],
+    });
+    const statements = Object.values<any>(Template.fromStack(stack).findResources('AWS::S3::BucketPolicy'))[0].Properties.PolicyDocument.Statement;
+    const readable = statements.find((st: any) => st.Sid === 'ReadOwnAccountTemplates').Resource['Fn::Join'][1][1] as string;
+
+    const tableName = await dynamo.createRegistryTable();
+    const registry = new AccountRegistry({
+      tableName,
+      dynamoDb: dynamo.client,
+      vendorAccountId: construct.vendorAccountId,
+      forbiddenAccounts: construct.forbiddenAccounts,
+      templates: {
+        // What bucket.bucketName resolves to at deploy time (a token at synth).
+        bucketName: 'acme-onboarding-templates',
+        prefix: construct.templatePrefix,
+        s3: s3server.client(),
+        templateBody: TEMPLATE_BODY,
+        stackName: 'AcmeOnboarding',
+        region: 'eu-west-1',
+      },
+    });
+    await registry.register({ tenantId: 'tenant-a', accountId: ACCOUNT });
+    const key = s3server.requests[0].path.slice('/acme-onboarding-templates'.length);
+    // The policy's Resource for this account: ${aws:PrincipalAccount} is the reader's account, * any rest of the key.
+    const forAccount = (account: string) => new RegExp(`^${readable.replace('${aws:PrincipalAccount}', account).replace('*', '.*')}$`);
+    expect(key).toMatch(forAccount(ACCOUNT));
+    expect(key).not.toMatch(forAccount('777788889999'));
+    await expect(registry.register({ tenantId: 'tenant-a', accountId: '111122225555' })).rejects.toThrow(/one of the registry's forbidden accounts/);
   });
 });
 
