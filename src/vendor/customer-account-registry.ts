@@ -125,12 +125,13 @@ export interface CustomerAccountRegistryProps {
  * The optional template bucket's policy lets any AWS principal `s3:GetObject` on
  * `<templatePrefix>/${aws:PrincipalAccount}/*` only, so a principal reads the folder of its own account and no
  * other, and denies reads of the prefix to requests without an AWS account (anonymous ones). S3 counts a policy
- * public unless it grants only to fixed principals or fixed values of condition keys such as
- * `aws:SourceAccount` ("The meaning of public", S3 User Guide), and a policy variable is not a fixed value. So
- * the bucket keeps `BlockPublicAcls` and `IgnorePublicAcls` on but turns `BlockPublicPolicy` off (S3 would
- * refuse to store the policy) and `RestrictPublicBuckets` off (S3 would refuse every cross-account read); the
- * account's (and organization's) S3 Block Public Access must leave those two settings off too. No object is
- * readable by anyone but principals of the account named in its key.
+ * public unless it grants only to fixed principals or to fixed values of condition keys such as
+ * `aws:SourceAccount` or `aws:PrincipalOrgID` ("The meaning of public", S3 User Guide; the Resource is not
+ * among what it looks at): this one grants to `*` and names the account by a policy variable, which is not a
+ * fixed value. So the bucket keeps `BlockPublicAcls` and `IgnorePublicAcls` on but turns `BlockPublicPolicy`
+ * off (S3 would refuse to store the policy) and `RestrictPublicBuckets` off (S3 would refuse every
+ * cross-account read); the account's (and organization's) S3 Block Public Access must leave those two settings
+ * off too. No object is readable by anyone but principals of the account named in its key.
  *
  * @example
  * import { App, Stack } from 'aws-cdk-lib';
