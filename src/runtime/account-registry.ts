@@ -22,7 +22,11 @@ export type VerificationOutcome = typeof VERIFICATION_OUTCOMES[number];
 
 /** Publishing each account's onboarding template to S3 (see `AccountRegistryOptions.templates`). */
 export interface TemplatePublishingOptions {
-  /** The template bucket: the `templateBucket` of the `CustomerAccountRegistry` construct, in the vendor's account. */
+  /**
+   * The template bucket: the `templateBucket` of the `CustomerAccountRegistry` construct. It must belong to the
+   * vendor's account (`vendorAccountId`): every write names that account as `ExpectedBucketOwner`, so S3 refuses to
+   * write to a bucket of the same name owned by anyone else.
+   */
   readonly bucketName: string;
   /** Key prefix, without a leading or trailing `/`: the construct's `templatePrefix` (default `onboarding`). */
   readonly prefix: string;
