@@ -3,6 +3,7 @@ import {
 } from './errors';
 import { parseRoleArn } from '../private/iam-names';
 import { REGION_PATTERN, STACK_NAME_PATTERN } from '../private/quick-create';
+import { templatePrefixProblem } from '../private/template-prefix';
 
 // Checks of what callers pass to the run-time registry. Values quoted in messages are account ids, tenant ids, names
 // and ARNs, never an ExternalId.
@@ -105,10 +106,6 @@ const TABLE_NAME_PATTERN = /^(?:[A-Za-z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:[a
  */
 const BUCKET_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
-/** A template prefix segment, as the CustomerAccountRegistry construct checks its `templatePrefix`. */
-const PREFIX_SEGMENT = /^[A-Za-z0-9_.!'()-]+$/;
-const MAX_PREFIX_LENGTH = 512;
-
 /** An option error: `new AccountRegistry: invalid <option> <value>: <expected>`. */
 export function optionError(option: string, value: unknown, expected: string): InvalidRegistryOptionsError {
   return new InvalidRegistryOptionsError(`new AccountRegistry: invalid ${option} ${shown(value)}: ${expected}`);
@@ -139,12 +136,7 @@ export function checkBucketName(value: unknown): string {
 }
 
 export function checkPrefix(value: unknown): string {
-  const problem = typeof value !== 'string' ? 'expected a string'
-    : value.length === 0 || value.length > MAX_PREFIX_LENGTH ? `expected 1 to ${MAX_PREFIX_LENGTH} characters`
-      : value.startsWith('/') || value.endsWith('/') ? 'expected no leading or trailing "/"'
-        : value.split('/').some((s) => !PREFIX_SEGMENT.test(s) || s === '.' || s === '..')
-          ? 'expected "/"-separated segments of letters, digits and _.!\'()- (no empty, "." or ".." segments)'
-          : undefined;
+  const problem = typeof value !== 'string' ? 'expected a string' : templatePrefixProblem(value);
   if (problem) {
     throw optionError('templates.prefix', value, `${problem}: the templatePrefix of the CustomerAccountRegistry construct`);
   }

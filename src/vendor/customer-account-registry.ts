@@ -6,15 +6,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { propError } from '../private/iam-names';
 import { REGISTRY_SCHEMA } from '../private/registry-schema';
+import { templatePrefixProblem } from '../private/template-prefix';
 
 /** A literal AWS account id: exactly 12 digits. */
 const ACCOUNT_ID = /^\d{12}$/;
-/**
- * A template prefix: `/`-separated segments of S3's safe key characters, without `*`, `?` and `$`, which the
- * bucket policy's Resource would read as wildcards or a policy variable, and without `.` or `..` segments.
- */
-const PREFIX_SEGMENT = /^[A-Za-z0-9_.!'()-]+$/;
-const MAX_PREFIX_LENGTH = 512;
 
 /**
  * Where the registry keeps each customer account's onboarding template: a bucket it creates, or one of yours.
@@ -345,12 +340,7 @@ export class CustomerAccountRegistry extends Construct {
   }
 
   private checkPrefix(prefix: string): string {
-    const problem = Token.isUnresolved(prefix) ? 'expected a literal string'
-      : prefix.length === 0 || prefix.length > MAX_PREFIX_LENGTH ? `expected 1 to ${MAX_PREFIX_LENGTH} characters`
-        : prefix.startsWith('/') || prefix.endsWith('/') ? 'expected no leading or trailing "/"'
-          : prefix.split('/').some((s) => !PREFIX_SEGMENT.test(s) || s === '.' || s === '..')
-            ? 'expected "/"-separated segments of letters, digits and _.!\'()- (no empty, "." or ".." segments; no *, ? or $, which the bucket policy would read as wildcards or a policy variable)'
-            : undefined;
+    const problem = Token.isUnresolved(prefix) ? 'expected a literal string' : templatePrefixProblem(prefix);
     if (problem) {
       throw propError(this, 'templatePrefix', prefix, problem);
     }
