@@ -8,15 +8,16 @@ import * as path from 'path';
 // lists the npm packages it loaded.
 const ROOT = path.join(__dirname, '..');
 
-/** The packages (names under node_modules) that `body` loaded, run as CommonJS in a new process with ts-node. */
+/** The packages (names under node_modules) that `body` loaded, run as CommonJS (in an async function) in a new process with ts-node. */
 function packagesLoadedBy(body: string): string[] {
-  const script = `
+  const script = `(async () => {
     const before = new Set(Object.keys(require.cache));
     ${body}
     const names = Object.keys(require.cache).filter((f) => !before.has(f))
       .map((f) => /.*node_modules[\\\\/]((?:@[^\\\\/]+[\\\\/])?[^\\\\/]+)/.exec(f)?.[1]?.replace(/\\\\/g, '/'))
       .filter((n) => n !== undefined);
-    process.stdout.write(JSON.stringify([...new Set(names)].sort()));`;
+    process.stdout.write(JSON.stringify([...new Set(names)].sort()));
+  })().catch((e) => { console.error(e); process.exit(1); });`;
   const r = spawnSync(process.execPath, ['-r', 'ts-node/register', '-e', script], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -63,12 +64,19 @@ test('running the CLI loads no AWS SDK module', () => {
   expect(loaded.filter((name) => SDK.test(name))).toEqual([]);
 });
 
-test('requiring the run-time subpath and its SDK loaders loads neither aws-cdk-lib, constructs, cdk-nag nor @cloud-copilot', () => {
+test('the run-time registry, created with templates and refusing a weak ExternalId, loads neither aws-cdk-lib, constructs, cdk-nag nor @cloud-copilot', () => {
+  // Nothing listens at the endpoint: the refusal comes before any request.
   const loaded = packagesLoadedBy(`
-    require(${src('runtime/index.ts')});
-    const sdk = require(${src('runtime/sdk.ts')});
-    sdk.loadDynamoDb();
-    sdk.loadS3();`);
+    const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
+    const { S3Client } = require('@aws-sdk/client-s3');
+    const { AccountRegistry } = require(${src('runtime/index.ts')});
+    const config = { region: 'eu-west-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } };
+    const registry = new AccountRegistry({ tableName: 'registry', dynamoDb: new DynamoDBClient(config), vendorAccountId: '111122223333',
+      templates: { bucketName: 'acme-templates', prefix: 'onboarding', s3: new S3Client(config), stackName: 'AcmeOnboarding', region: 'eu-west-1',
+        templateBody: JSON.stringify({ Resources: { R: {} }, Parameters: { ExternalId: { Type: 'String' } } }) } });
+    const refused = await registry.register({ tenantId: 'tenant-a', accountId: '444455556666', externalId: 'password1234' })
+      .then(() => 'registered', (e) => e.name);
+    if (refused !== 'WeakExternalIdError') throw new Error('expected WeakExternalIdError, got ' + refused);`);
   expect(loaded).toEqual(expect.arrayContaining(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3']));
   expect(loaded.filter((name) => NOT_IN_RUNTIME.test(name))).toEqual([]);
 });

@@ -151,9 +151,9 @@ describe('installed without the AWS SDK', () => {
   test('the run-time subpath resolves through exports and loads no other package', () => {
     const { file, exported, packages } = nodeJson(`${LOADED_PACKAGES}
       const runtime = require('cdk-cross-account-trust/runtime');
-      out({ file: require.resolve('cdk-cross-account-trust/runtime'), exported: typeof runtime.MissingPeerDependencyError, packages: loaded() });`);
+      out({ file: require.resolve('cdk-cross-account-trust/runtime'), exported: [typeof runtime.AccountRegistry, typeof runtime.MissingPeerDependencyError], packages: loaded() });`);
     expect(file).toBe(path.join(fs.realpathSync(app), 'node_modules', 'cdk-cross-account-trust', 'lib', 'runtime', 'index.js'));
-    expect(exported).toBe('function');
+    expect(exported).toEqual(['function', 'function']);
     expect(packages).toEqual([]);
   });
 
@@ -163,37 +163,63 @@ describe('installed without the AWS SDK', () => {
     expect(nodeJson("out(require('cdk-cross-account-trust/package.json').version)")).toBe(PACKAGE_VERSION);
   });
 
-  test('loading the SDK fails with a message naming the package to install and why', () => {
-    // The loaders are internal (not exported): the installed file is required by its path.
-    const sdk = JSON.stringify(path.join(app, 'node_modules', 'cdk-cross-account-trust', 'lib', 'runtime', 'sdk.js'));
-    const errors = nodeJson(`
-      const sdk = require(${sdk});
-      const { MissingPeerDependencyError } = require('cdk-cross-account-trust/runtime');
-      out(['loadDynamoDb', 'loadS3'].map((f) => {
-        try { sdk[f](); return 'loaded'; } catch (e) { return { isClass: e instanceof MissingPeerDependencyError, name: e.name, message: e.message }; }
-      }));`);
-    expect(errors).toEqual(['dynamodb', 's3'].map((client) => ({
-      isClass: true,
-      name: 'MissingPeerDependencyError',
-      message: expect.stringMatching(new RegExp(`^cdk-cross-account-trust/runtime needs @aws-sdk/client-${client} \\(AccountRegistry .*\\), which is not installed\\. `
-        + `It is an optional peer dependency, installed only by those who use cdk-cross-account-trust/runtime: npm install @aws-sdk/client-${client}$`)),
-    })));
+  test('creating an AccountRegistry fails with a message naming @aws-sdk/client-dynamodb and why', () => {
+    expect(newRegistry('')).toEqual(missing('dynamodb'));
+  });
+});
+
+/** What `new AccountRegistry(...)` throws in the consumer project (`more` adds options), or 'created'. */
+function newRegistry(more: string): unknown {
+  return nodeJson(`
+    const { AccountRegistry, MissingPeerDependencyError } = require('cdk-cross-account-trust/runtime');
+    const client = { send: () => { throw new Error('no request is sent when a registry is created'); } };
+    try {
+      new AccountRegistry({ tableName: 'registry', dynamoDb: client, vendorAccountId: '111122223333' ${more} });
+      out('created');
+    } catch (e) {
+      out({ isClass: e instanceof MissingPeerDependencyError, name: e.name, message: e.message });
+    }`);
+}
+const TEMPLATE_BODY = JSON.stringify(JSON.stringify({ Resources: { R: {} }, Parameters: { ExternalId: { Type: 'String' } } }));
+const TEMPLATES = `, templates: { bucketName: 'acme-templates', prefix: 'onboarding', s3: client, stackName: 'AcmeOnboarding',
+  region: 'eu-west-1', templateBody: ${TEMPLATE_BODY} }`;
+
+function missing(client: string) {
+  return {
+    isClass: true,
+    name: 'MissingPeerDependencyError',
+    message: expect.stringMatching(new RegExp(`^cdk-cross-account-trust/runtime needs @aws-sdk/client-${client} \\(AccountRegistry .*\\), which is not installed\\. `
+      + `It is an optional peer dependency, installed only by those who use cdk-cross-account-trust/runtime: npm install @aws-sdk/client-${client}$`)),
+  };
+}
+
+describe('installed with @aws-sdk/client-dynamodb only', () => {
+  beforeAll(() => link(app, '@aws-sdk/client-dynamodb'));
+
+  test('a registry without templates is created; one with templates fails naming @aws-sdk/client-s3 and why', () => {
+    expect(newRegistry('')).toBe('created');
+    expect(newRegistry(TEMPLATES)).toEqual(missing('s3'));
   });
 });
 
 describe('installed with the AWS SDK', () => {
-  beforeAll(() => OPTIONAL_PEERS.forEach((name) => link(app, name)));
+  beforeAll(() => link(app, '@aws-sdk/client-s3'));
 
-  test('the run-time subpath loads the SDK and still none of aws-cdk-lib, constructs, cdk-nag or @cloud-copilot', () => {
-    const sdk = JSON.stringify(path.join(app, 'node_modules', 'cdk-cross-account-trust', 'lib', 'runtime', 'sdk.js'));
-    const packages: string[] = nodeJson(`${LOADED_PACKAGES}
-      require('cdk-cross-account-trust/runtime');
-      const sdk = require(${sdk});
-      sdk.loadDynamoDb();
-      sdk.loadS3();
-      out(loaded());`);
+  test('a registry with templates refuses a weak ExternalId, and loads the SDK and none of aws-cdk-lib, constructs, cdk-nag or @cloud-copilot', () => {
+    const { refused, packages } = nodeJson(`${LOADED_PACKAGES}
+      const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
+      const { S3Client } = require('@aws-sdk/client-s3');
+      const { AccountRegistry } = require('cdk-cross-account-trust/runtime');
+      // Nothing listens there: the refusal comes before any request.
+      const config = { region: 'eu-west-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } };
+      const registry = new AccountRegistry({ tableName: 'registry', dynamoDb: new DynamoDBClient(config), vendorAccountId: '111122223333',
+        templates: { bucketName: 'acme-templates', prefix: 'onboarding', s3: new S3Client(config), stackName: 'AcmeOnboarding', region: 'eu-west-1',
+          templateBody: ${TEMPLATE_BODY} } });
+      registry.register({ tenantId: 'tenant-a', accountId: '444455556666', externalId: 'password1234' })
+        .then(() => out({ refused: 'registered' }), (e) => out({ refused: e.name, packages: loaded() }));`);
+    expect(refused).toBe('WeakExternalIdError');
     expect(packages).toEqual(expect.arrayContaining(OPTIONAL_PEERS));
-    expect(packages.filter((name) => /^(aws-cdk-lib|constructs|cdk-nag|@cloud-copilot\/.*)$/.test(name))).toEqual([]);
+    expect(packages.filter((name: string) => /^(aws-cdk-lib|constructs|cdk-nag|@cloud-copilot\/.*)$/.test(name))).toEqual([]);
   });
 
   // TypeScript finds the subpath's types through `exports` (node16, bundler) and through `typesVersions` (node10,
@@ -208,12 +234,19 @@ describe('installed with the AWS SDK', () => {
     writeFiles(dir, {
       'tsconfig.json': JSON.stringify({ compilerOptions: { ...options, target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['consumer.ts'] }),
       'consumer.ts': [
-        "import { MissingPeerDependencyError } from 'cdk-cross-account-trust/runtime';",
-        'export function installHint(e: unknown): string | undefined {',
-        '  return e instanceof MissingPeerDependencyError ? e.packageName : undefined;',
+        "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+        "import { AccountRegistry, AccountAlreadyRegisteredError, MissingPeerDependencyError } from 'cdk-cross-account-trust/runtime';",
+        "const registry = new AccountRegistry({ tableName: 'registry', dynamoDb: new DynamoDBClient({}), vendorAccountId: '111122223333' });",
+        'export async function add(tenantId: string, accountId: string): Promise<string> {',
+        '  const registration = await registry.register({ tenantId, accountId });',
+        '  return registration.externalId;',
         '}',
-        '// @ts-expect-error packageName is a string',
-        'export const wrong: number = new MissingPeerDependencyError("a", "b", "c", undefined).packageName;',
+        'export function explain(e: unknown): string | undefined {',
+        '  if (e instanceof MissingPeerDependencyError) return e.packageName;',
+        '  return e instanceof AccountAlreadyRegisteredError ? e.name : undefined;',
+        '}',
+        '// @ts-expect-error dynamoDb is a DynamoDBClient, not a table name',
+        "export const wrong = new AccountRegistry({ tableName: 'registry', dynamoDb: 'registry', vendorAccountId: '111122223333' });",
         ...(root ? [
           "import { CrossAccountTrustChecks } from 'cdk-cross-account-trust';",
           'export const pack: CrossAccountTrustChecks = new CrossAccountTrustChecks();',

@@ -44,7 +44,7 @@ beforeAll(async () => {
   delete process.env.AWS_PROFILE;
   delete process.env.AWS_SESSION_TOKEN;
 
-  const { outputText } = ts.transpileModule(blockAfter(HEADING, 'ts'), {
+  const { outputText } = ts.transpileModule(blockAfter(HEADING, 'TypeScript'), {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
   });
   const module = { exports: {} as Snippet };

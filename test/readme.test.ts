@@ -6,8 +6,10 @@ import * as ts from 'typescript';
 // The README's TypeScript snippets are what users copy first: they must compile against the real API.
 const ROOT = path.join(__dirname, '..');
 
+// `TypeScript` fences the snippets of the Node.js-only run-time subpath, which jsii-rosetta (it reads `ts` blocks) must
+// not translate into the other languages' READMEs; they type-check all the same.
 function snippets(markdown: string): string[] {
-  return [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  return [...markdown.matchAll(/```(?:ts|TypeScript)\n([\s\S]*?)```/g)].map((m) => m[1]);
 }
 
 /** The `@example` blocks of the docstrings under src/, which jsii-rosetta translates with the README's snippets. */
