@@ -91,7 +91,8 @@ export interface CustomerAccountRegistryProps {
    * Key prefix of the template objects in the template bucket, without a leading or trailing `/`: one or more
    * `/`-separated segments of letters, digits and `_.!'()-` (no `*`, `?` or `$`, which the bucket policy would
    * read as wildcards or a policy variable), at most 512 characters. Pass the same value to the run-time as
-   * `templates.prefix`.
+   * `templates.prefix`. Only with `templateBucket` (without one, no template is published and a prefix is an
+   * error rather than ignored).
    *
    * @default 'onboarding'
    */
@@ -172,6 +173,10 @@ export class CustomerAccountRegistry extends Construct {
     this.vendorAccountId = this.checkVendorAccount(props.vendorAccountId);
     this.forbiddenAccounts = [this.vendorAccountId, ...this.checkForbiddenAccounts(props.forbiddenAccounts ?? [])];
     this.templatePrefix = this.checkPrefix(props.templatePrefix ?? 'onboarding');
+    if (props.templatePrefix !== undefined && props.templateBucket === undefined) {
+      throw propError(this, 'templatePrefix', props.templatePrefix,
+        'expected it only together with templateBucket (TemplateBucket.create() or TemplateBucket.fromBucket(bucket)): without a template bucket no template is published under any prefix');
+    }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     if (removalPolicy === RemovalPolicy.SNAPSHOT) {
       throw propError(this, 'removalPolicy', 'SNAPSHOT', 'expected RETAIN, RETAIN_ON_UPDATE_OR_DELETE or DESTROY: DynamoDB tables and S3 buckets have no snapshots');

@@ -124,6 +124,7 @@ describe('CustomerAccountRegistry validation', () => {
     ['templatePrefix', { templatePrefix: '${aws:PrincipalAccount}' }, /invalid templatePrefix "\$\{aws:PrincipalAccount\}"/],
     ['templatePrefix', { templatePrefix: 'a/../b' }, /invalid templatePrefix "a\/..\/b"/],
     ['templatePrefix', { templatePrefix: 'x'.repeat(513) }, /invalid templatePrefix "x+": expected 1 to 512 characters/],
+    ['templatePrefix', { templatePrefix: 'customers/v1' }, /Vendor\/Registry: invalid templatePrefix "customers\/v1": expected it only together with templateBucket/],
     ['removalPolicy', { removalPolicy: RemovalPolicy.SNAPSHOT }, /Vendor\/Registry: invalid removalPolicy "SNAPSHOT": expected RETAIN, RETAIN_ON_UPDATE_OR_DELETE or DESTROY/],
   ])('rejects a bad %s', (_what, props, message) => {
     expect(() => build(props as CustomerAccountRegistryProps)).toThrow(message);
