@@ -8,6 +8,12 @@ import { parseRoleArn, propError } from '../private/iam-names';
 import { EXTERNAL_ID_PARAMETER_NAME, quickCreateUrl } from '../private/quick-create';
 
 /**
+ * An AWS managed policy name with its path, as `iam.ManagedPolicy.fromAwsManagedPolicyName` takes it: IAM name
+ * characters in `/`-separated segments (IAM API reference, PolicyName and Path), no ARN.
+ */
+const AWS_MANAGED_POLICY_NAME = /^[\w+=,.@-]+(\/[\w+=,.@-]+)*$/;
+
+/**
  * What the vendor decides about its customer template, beside the deputy it trusts.
  */
 export interface CustomerRoleTemplateOptions {
@@ -160,6 +166,13 @@ export class CustomerRoleTemplate extends Stack {
         'expected the literal ARN of the vendor\'s deputy role (arn:<partition>:iam::<account>:role/<name>): the template is deployed in customer accounts, where references to the vendor\'s stacks cannot resolve');
     }
     const managedPolicyNames = props.managedPolicyNames ?? [];
+    managedPolicyNames.forEach((name, i) => {
+      // An ARN here would be appended to arn:<partition>:iam::aws:policy/ and fail only when the customer deploys.
+      if (!Token.isUnresolved(name) && (typeof name !== 'string' || !AWS_MANAGED_POLICY_NAME.test(name))) {
+        throw propError(this, `managedPolicyNames[${i}]`, name,
+          'expected the name of an AWS managed policy, the part of its ARN after arn:aws:iam::aws:policy/ (for example "SecurityAudit" or "job-function/ViewOnlyAccess"), not an ARN');
+      }
+    });
     const statements = props.policyStatements ?? [];
     if (managedPolicyNames.length === 0 && statements.length === 0) {
       throw propError(this, 'managedPolicyNames/policyStatements', [],

@@ -82,6 +82,9 @@ describe('CustomerRoleTemplate', () => {
     ['the account root', { vendorRoleArn: 'arn:aws:iam::111122223333:root' }, /invalid vendorRoleArn "arn:aws:iam::111122223333:root": expected the literal ARN/],
     ['no permissions', { managedPolicyNames: [] }, /AcmeCustomerRole: invalid managedPolicyNames\/policyStatements \[\]: expected at least one/],
     ['a bad role name', { customerRoleName: 'a b' }, /invalid roleName "a b"/],
+    ['a managed policy ARN instead of its name', { managedPolicyNames: ['ReadOnlyAccess', 'arn:aws:iam::aws:policy/SecurityAudit'] },
+      /AcmeCustomerRole: invalid managedPolicyNames\[1\] "arn:aws:iam::aws:policy\/SecurityAudit": expected the name of an AWS managed policy/],
+    ['a managed policy name with a leading slash', { managedPolicyNames: ['/SecurityAudit'] }, /invalid managedPolicyNames\[0\] "\/SecurityAudit"/],
   ])('rejects %s', (_what, props, message) => {
     expect(() => build(props)).toThrow(message);
   });
