@@ -17,6 +17,10 @@ const optionalPeers: Record<string, string> = {
   // templates to S3 through the AWS SDK v3 clients its caller injects.
   '@aws-sdk/client-dynamodb': '^3',
   '@aws-sdk/client-s3': '^3',
+  // The attack prover (cdk-cross-account-trust/prover, `check --prove`) evaluates trust and deputy policies with this
+  // IAM policy evaluator. It is AGPL-3.0-or-later: an optional peer that users install themselves, never bundled and
+  // never loaded by the constructs, the rule pack or a plain `check`, so the package's own closure stays permissive.
+  '@cloud-copilot/iam-simulate': '^0.1.173',
 };
 
 const project = new awscdk.AwsCdkConstructLibrary({
@@ -78,9 +82,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // A DynamoDB-compatible server (Apache-2.0) in memory on loopback: the run-time registry's tests run the real
     // SDK client against it, with the table created from the construct's synthesized template.
     'dynalite@^4',
-    // The maintained open-source IAM policy evaluator. AGPL-3.0: a dev dependency used by tests only (proving the
-    // template bucket's policy), never bundled or loaded by the package.
-    '@cloud-copilot/iam-simulate@^0.1.173',
   ],
   // `npx cross-account-trust` outside a project that installed the package asks the registry for another package of
   // that name; `npx cdk-cross-account-trust` finds this one by the package's own name.
@@ -137,7 +138,7 @@ project.tasks.tryFind('package:js')!.exec('ts-node --project test/tsconfig.json 
 // The run-time subpath is plain Node.js for a vendor's back end: `exports` makes it `cdk-cross-account-trust/runtime`
 // (and hides lib/ from deep imports), `typesVersions` lets TypeScript's node10 module resolution, which ignores
 // `exports`, find its types. `main` and `types` stay for tools that read only them (jsii, its kernel, docgen).
-const subpaths: Record<string, string> = { '.': 'lib/index', './runtime': 'lib/runtime/index' };
+const subpaths: Record<string, string> = { '.': 'lib/index', './runtime': 'lib/runtime/index', './prover': 'lib/prover/index' };
 project.package.addField('exports', {
   ...Object.fromEntries(Object.entries(subpaths).map(([subpath, file]) => [subpath, { types: `./${file}.d.ts`, default: `./${file}.js` }])),
   './package.json': './package.json',

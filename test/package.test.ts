@@ -8,7 +8,8 @@ import { FIXTURES, PACKAGE_VERSION, REPO_ROOT, tempDir, writeFiles } from './cli
 // completed as the `package:js` task completes it (scripts/publish-manifest.ts), and installed from the tarball without
 // the registry. One tarball and one install serve every test here.
 const REPO_MANIFEST = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-const OPTIONAL_PEERS = ['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3'];
+const SDK_PEERS = ['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3'];
+const OPTIONAL_PEERS = [...SDK_PEERS, '@cloud-copilot/iam-simulate'];
 
 let work: string;
 let packed: string;
@@ -74,7 +75,7 @@ beforeAll(() => {
 }, 120_000);
 
 describe('the published manifest', () => {
-  test('declares the AWS SDK clients as optional peer dependencies with the ranges the tests install', () => {
+  test('declares the AWS SDK clients and the IAM policy evaluator as optional peer dependencies with the ranges the tests install', () => {
     const manifest = manifestIn(published);
     for (const name of OPTIONAL_PEERS) {
       expect([name, manifest.peerDependencies[name], manifest.peerDependenciesMeta[name]])
@@ -94,14 +95,15 @@ describe('the published manifest', () => {
     expect(entries(published)).toEqual(expect.arrayContaining(['package/lib/runtime/index.js', 'package/lib/runtime/index.d.ts', 'package/.jsii']));
   });
 
-  test('exports the package root, the run-time subpath and package.json, with typesVersions for node10 resolution', () => {
+  test('exports the package root, the run-time and prover subpaths and package.json, with typesVersions for node10 resolution', () => {
     const manifest = manifestIn(published);
     expect(manifest.exports).toEqual({
       '.': { types: './lib/index.d.ts', default: './lib/index.js' },
       './runtime': { types: './lib/runtime/index.d.ts', default: './lib/runtime/index.js' },
+      './prover': { types: './lib/prover/index.d.ts', default: './lib/prover/index.js' },
       './package.json': './package.json',
     });
-    expect(manifest.typesVersions).toEqual({ '*': { runtime: ['lib/runtime/index.d.ts'] } });
+    expect(manifest.typesVersions).toEqual({ '*': { runtime: ['lib/runtime/index.d.ts'], prover: ['lib/prover/index.d.ts'] } });
     expect([manifest.main, manifest.types]).toEqual(['lib/index.js', 'lib/index.d.ts']);
   });
 
@@ -218,7 +220,7 @@ describe('installed with the AWS SDK', () => {
       registry.register({ tenantId: 'tenant-a', accountId: '444455556666', externalId: 'password1234' })
         .then(() => out({ refused: 'registered' }), (e) => out({ refused: e.name, packages: loaded() }));`);
     expect(refused).toBe('WeakExternalIdError');
-    expect(packages).toEqual(expect.arrayContaining(OPTIONAL_PEERS));
+    expect(packages).toEqual(expect.arrayContaining(SDK_PEERS));
     expect(packages.filter((name: string) => /^(aws-cdk-lib|constructs|cdk-nag|@cloud-copilot\/.*)$/.test(name))).toEqual([]);
   });
 
