@@ -3,9 +3,9 @@
  * policy are cross-account trust, who they trust, which `sts:ExternalId` conditions apply and where the
  * ExternalId comes from; which identity policies a template holds and what they are attached to.
  */
-import { NCondition, NPolicy, NStatement, coversAction, conditionsOn, isPlain, normalizePolicy } from './policy';
+import { NCondition, NPolicy, NStatement, coversAction, conditionsOn, interpretsWildcards, isPlain, normalizePolicy } from './policy';
 import { POLICY_BEARING_TYPES, PolicyBearingType, SAM_POLICY_TEMPLATES } from './policy-types';
-import { ClassifiedPrincipal, Scope, classifyPrincipal, principalScope } from './principals';
+import { ClassifiedPrincipal, Scope, classifyPrincipal, principalScope, wildcardIn } from './principals';
 import { BuiltModel, ModelError, Path, ResourceModel, ResourceVariant, TemplateModel, resourcePath } from './template';
 import { ParamInfo, RValue, SymStr, displaySym, getKey, leafParts, literalText, stringList } from './values';
 import { listText } from '../private/text';
@@ -41,8 +41,21 @@ export interface TrustStatement {
   /** Principals neither in the own account nor internal (unknown ones included). */
   readonly thirdParty: readonly TrustPrincipal[];
   readonly externalIdConditions: readonly NCondition[];
-  /** A plain `StringEquals` on `sts:ExternalId` applies: AWS enforces the value on every request. */
+  /**
+   * AWS enforces the value of `sts:ExternalId` on every request: a plain `StringEquals` applies, or a `StringEquals`
+   * that compares only a present key beside `"Null": "false"` (see `enforcesExternalId`).
+   */
   readonly enforced: boolean;
+  /** Whether an `aws:PrincipalArn` condition confines the statement to exact role ARNs (see `principalArnNarrowing`). */
+  readonly narrowing: PrincipalArnNarrowing;
+}
+
+export interface PrincipalArnNarrowing {
+  readonly narrowed: boolean;
+  /** When not narrowed by a condition that tries: why it does not narrow, for messages. */
+  readonly why?: string;
+  /** When narrowed: the role ARNs the condition admits, with their text when it is literal. */
+  readonly roles: ReadonlyArray<{ readonly principal: ClassifiedPrincipal; readonly literal?: string }>;
 }
 
 export interface RoleVariantAnalysis {
@@ -96,6 +109,49 @@ function sanitize(s: string): string {
   return s.replace(/[^A-Za-z0-9_.-]/g, '_');
 }
 
+const NARROWING_OPERATORS = ['StringEquals', 'ArnEquals', 'ArnLike', 'StringLike'];
+
+/**
+ * Whether an `aws:PrincipalArn` condition of a statement confines it to exact role ARNs; when it does not, why.
+ * ArnLike and StringLike narrow exactly like ArnEquals and StringEquals when their values hold no wildcard;
+ * ArnEquals reads wildcards too (AWS documents it as ArnLike), so under these three a value that may hold `*` or
+ * `?` once deployed (a literal wildcard, a parameter without a confining AllowedPattern) does not narrow.
+ */
+export function principalArnNarrowing(stmt: NStatement, tm: TemplateModel): PrincipalArnNarrowing {
+  let why: string | undefined;
+  for (const c of conditionsOn(stmt, 'aws:PrincipalArn')) {
+    if (!NARROWING_OPERATORS.some((o) => isPlain(c, o)) || c.values.length === 0 || c.problems.length > 0) continue;
+    const roles: Array<{ principal: ClassifiedPrincipal; literal?: string }> = [];
+    const problems = c.values.flatMap((s) => {
+      const wildcards = interpretsWildcards(c);
+      const wildcard = wildcards ? wildcardIn(s, tm) : undefined;
+      if (wildcard) return [`${displaySym(s)} may match more than one role under ${c.operator}: ${wildcard}`];
+      // StringEquals compares "*" and "?" as characters, which no IAM name holds: such a value admits no principal.
+      if (!wildcards && s.parts.some((part) => part.kind === 'lit' && /[*?]/.test(part.text))) return [];
+      const p = classifyPrincipal(s, tm);
+      roles.push({ principal: p, literal: literalText(s) });
+      return p.kind === 'role' && p.exactRole ? [] : [`${displaySym(s)} is not exactly one role ARN`];
+    });
+    if (problems.length === 0) return { narrowed: true, roles };
+    why ??= `its ${c.operator} condition on aws:PrincipalArn does not narrow it to one role (${listText(problems, '; ')})`;
+  }
+  return { narrowed: false, why, roles: [] };
+}
+
+/**
+ * Whether a request from the role `role` (`roleText` when literal) can match the principal `p` (`pText` when literal)
+ * of the same statement. Unknown parts (a parameter, an unresolved value) can match anything: only what is known to
+ * differ does not.
+ */
+function principalAdmits(p: ClassifiedPrincipal, pText: string | undefined, role: ClassifiedPrincipal, roleText: string | undefined): boolean {
+  if (p.kind === 'star' || p.kind === 'unresolved') return true;
+  if (p.account?.kind !== 'literal' || role.account?.kind !== 'literal') return true;
+  if (p.kind === 'account' || p.kind === 'root') return p.account.id === role.account.id;
+  if (pText === undefined || roleText === undefined) return true;
+  // Role names are unique whatever their case: a principal differing only in case is taken to be the same role.
+  return pText.toLowerCase() === roleText.toLowerCase();
+}
+
 function classifyTrust(stmt: NStatement, path: Path, tm: TemplateModel, options: EffectiveOptions): TrustStatement | undefined {
   if (stmt.effect === 'Deny' || coversAction(stmt, ASSUME_ROLE) === 'no' || stmt.principal === undefined) return undefined;
   const p = stmt.principal;
@@ -116,11 +172,28 @@ function classifyTrust(stmt: NStatement, path: Path, tm: TemplateModel, options:
       entry: -2,
     });
   }
-  const thirdParty = principals.filter((x) => x.scope === 'third');
+  // A statement narrowed to exact role ARNs grants a principal only through the narrowing roles it admits: a principal
+  // that admits none of them, or only roles of the own or an internal account, is not trusted by this statement.
+  const narrowing = principalArnNarrowing(stmt, tm);
+  const thirdPartyRoles = narrowing.roles.filter((r) => principalScope(r.principal, tm, options.internalAccounts) === 'third');
+  const admitsOne = (x: TrustPrincipal) => thirdPartyRoles.some((r) =>
+    principalAdmits(x.principal, x.index >= 0 ? literalText(p.aws[x.index]) : undefined, r.principal, r.literal));
+  const thirdParty = principals.filter((x) => x.scope === 'third' && (!narrowing.narrowed || admitsOne(x)));
   if (thirdParty.length === 0) return undefined;
   const externalIdConditions = conditionsOn(stmt, EXTERNAL_ID_KEY);
-  const enforced = externalIdConditions.some((c) => isPlain(c, 'StringEquals') && c.values.length > 0 && c.problems.length === 0);
-  return { statement: stmt, path, principals, thirdParty, externalIdConditions, enforced };
+  return { statement: stmt, path, principals, thirdParty, externalIdConditions, enforced: enforcesExternalId(externalIdConditions), narrowing };
+}
+
+/**
+ * Whether the conditions on `sts:ExternalId` of a statement make AWS require the exact value on every request: a plain
+ * StringEquals, or a StringEquals that compares only when the key is present (`...IfExists`, `ForAllValues:`, true
+ * without an ExternalId) beside a `"Null": "false"` that requires one.
+ */
+function enforcesExternalId(conditions: readonly NCondition[]): boolean {
+  const readable = (c: NCondition) => c.values.length > 0 && c.problems.length === 0;
+  if (conditions.some((c) => isPlain(c, 'StringEquals') && readable(c))) return true;
+  const requiresPresence = conditions.some((c) => isPlain(c, 'Null') && readable(c) && c.values.every((v) => literalText(v)?.toLowerCase() === 'false'));
+  return requiresPresence && conditions.some((c) => c.base === 'StringEquals' && c.qualifier !== 'ForAnyValue' && readable(c));
 }
 
 /** The properties of a variant that SAM turns into a role, or undefined when the variant names its own `Role` (SAM creates none). */

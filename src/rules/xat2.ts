@@ -22,7 +22,7 @@ export function weakness(c: NCondition): string {
       const patterns = c.values.filter((v) => isWildcardPattern(c, v)).map(displaySym);
       if (patterns.some((p) => /^[*?]*\*[*?]*$/.test(p))) return `${c.operator} "*" matches every ExternalId, so any request passes`;
       if (patterns.length > 0) return `${c.operator} accepts any value matching ${listText(patterns.map((p) => JSON.stringify(p)))}`;
-      return `${c.operator} accepts any value matching its wildcards`;
+      return `${c.operator} reads its value as a pattern, which accepts more than one value as soon as it holds a wildcard (* or ?)`;
     }
     case 'StringNotEquals':
     case 'StringNotEqualsIgnoreCase':
@@ -39,11 +39,14 @@ export const XAT2: Rule = {
   title: 'A bypassable or weak sts:ExternalId operator',
   cause: 'The sts:ExternalId condition of a cross-account trust statement uses a bypassable or weak operator.',
   explanation:
-    'Only a plain StringEquals makes AWS require the exact ExternalId. Any ...IfExists operator and ForAllValues: pass requests that carry no '
-    + 'ExternalId; ForAnyValue: applies set logic to a single-valued key; StringLike accepts whatever its wildcards match; StringNotEquals '
-    + 'accepts every other value; Null alone only asks that some ExternalId be present. Each lets the confused-deputy request of another '
-    + 'customer through.',
-  fix: `Write exactly ${STRING_EQUALS_EXAMPLE}: no ForAnyValue:/ForAllValues: qualifier, no IfExists, no StringLike, StringNotEquals or Null alone.`,
+    'A plain StringEquals makes AWS require the exact ExternalId (so does a StringEqualsIfExists or ForAllValues:StringEquals beside '
+    + '"Null": {"sts:ExternalId": "false"}, which requires one). On their own, any ...IfExists operator and ForAllValues: pass requests that '
+    + 'carry no ExternalId; StringLike accepts whatever its wildcards match; StringNotEquals accepts every other value; Null only asks that '
+    + 'some ExternalId be present; StringEqualsIgnoreCase accepts the ExternalId in any case. Each lets the confused-deputy request of another '
+    + 'customer through. The rule is deliberately stricter than IAM for two forms that IAM enforces today: ForAnyValue:StringEquals (it '
+    + 'fails without an ExternalId, but applies set logic to a single-valued key, which AWS advises against) and StringLike whose value holds '
+    + 'no wildcard (it compares like StringEquals until a * or ? enters the value).',
+  fix: `Write exactly ${STRING_EQUALS_EXAMPLE}: no ForAnyValue:/ForAllValues: qualifier, no IfExists, no StringLike, StringEqualsIgnoreCase, StringNotEquals or Null alone.`,
   examples: {
     failing: `Parameters:
   ExternalId:

@@ -1,34 +1,6 @@
-import { clipText, listText, roleArnExample } from './helpers';
-import { TrustStatement } from '../engine/analysis';
-import { conditionsOn, interpretsWildcards, isPlain } from '../engine/policy';
-import { ClassifiedPrincipal, classifyPrincipal, wildcardIn } from '../engine/principals';
+import { clipText, roleArnExample } from './helpers';
+import { ClassifiedPrincipal } from '../engine/principals';
 import { Rule, RuleFinding, acknowledgeHint } from '../engine/rule';
-import { TemplateModel } from '../engine/template';
-import { displaySym } from '../engine/values';
-
-const NARROWING_OPERATORS = ['StringEquals', 'ArnEquals', 'ArnLike', 'StringLike'];
-
-/**
- * Whether an `aws:PrincipalArn` condition confines the statement to exact role ARNs; when it does not, why.
- * ArnLike and StringLike narrow exactly like ArnEquals and StringEquals when their values hold no wildcard;
- * ArnEquals reads wildcards too (AWS documents it as ArnLike), so under these three a value that may hold `*` or
- * `?` once deployed (a literal wildcard, a parameter without a confining AllowedPattern) does not narrow.
- */
-export function principalArnNarrowing(t: TrustStatement, tm: TemplateModel): { narrowed: boolean; why?: string } {
-  let why: string | undefined;
-  for (const c of conditionsOn(t.statement, 'aws:PrincipalArn')) {
-    if (!NARROWING_OPERATORS.some((o) => isPlain(c, o)) || c.values.length === 0 || c.problems.length > 0) continue;
-    const problems = c.values.flatMap((s) => {
-      const wildcard = interpretsWildcards(c) ? wildcardIn(s, tm) : undefined;
-      if (wildcard) return [`${displaySym(s)} may match more than one role under ${c.operator}: ${wildcard}`];
-      const p = classifyPrincipal(s, tm);
-      return p.kind === 'role' && p.exactRole ? [] : [`${displaySym(s)} is not exactly one role ARN`];
-    });
-    if (problems.length === 0) return { narrowed: true };
-    why ??= `its ${c.operator} condition on aws:PrincipalArn does not narrow it to one role (${listText(problems, '; ')})`;
-  }
-  return { narrowed: false, why };
-}
 
 function what(p: ClassifiedPrincipal): string {
   switch (p.kind) {
@@ -102,7 +74,7 @@ Resources:
     for (const role of app.roles) {
       for (const v of role.variants) {
         for (const t of v.trust) {
-          const narrowing = principalArnNarrowing(t, role.resource.template);
+          const narrowing = t.narrowing;
           if (narrowing.narrowed) continue;
           for (const p of t.thirdParty) {
             if (p.principal.kind === 'role' && p.principal.exactRole) continue;

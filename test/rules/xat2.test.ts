@@ -17,7 +17,7 @@ describe('XAT2: bypassable operator on sts:ExternalId', () => {
   test.each([
     ['ForAllValues:StringEquals', /no ExternalId at all/],
     ['ForAnyValue:StringLike', /as a set/],
-    ['StringLike', /wildcards/],
+    ['StringLike', /as soon as it holds a wildcard/],
     ['StringEqualsIfExists', /without an ExternalId/],
     ['StringNotEquals', /every value except/],
     ['StringEqualsIgnoreCase', /ignores case/],
@@ -37,6 +37,17 @@ describe('XAT2: bypassable operator on sts:ExternalId', () => {
     expect(ofRule(alone, 'XAT2')[0].message).toMatch(/Null only checks whether an ExternalId is present/);
     const both = checkOne(roleWithCondition({ Null: { 'sts:ExternalId': 'false' }, StringEquals: { 'sts:ExternalId': '<P>' } }));
     expect(both.findings).toEqual([]);
+  });
+
+  test('beside "Null": "false", a StringEquals that compares only a present ExternalId enforces it', () => {
+    for (const operator of ['StringEqualsIfExists', 'ForAllValues:StringEquals', 'ForAllValues:StringEqualsIfExists']) {
+      const alone = checkOne(roleWithCondition({ [operator]: { 'sts:ExternalId': '<P>' } }));
+      expect(ofRule(alone, 'XAT2')).toHaveLength(1);
+      expect(checkOne(roleWithCondition({ [operator]: { 'sts:ExternalId': '<P>' }, Null: { 'sts:ExternalId': 'false' } })).findings).toEqual([]);
+    }
+    // Null "true" asks for no ExternalId; ForAnyValue stays a set operator on a single-valued key, whatever is beside it.
+    expect(ofRule(checkOne(roleWithCondition({ StringEqualsIfExists: { 'sts:ExternalId': '<P>' }, Null: { 'sts:ExternalId': 'true' } })), 'XAT2')).toHaveLength(1);
+    expect(ofRule(checkOne(roleWithCondition({ 'ForAnyValue:StringEquals': { 'sts:ExternalId': '<P>' }, 'Null': { 'sts:ExternalId': 'false' } })), 'XAT2')).toHaveLength(1);
   });
 
   test('an L2 PolicyStatement with StringLike on the trust policy', () => {
@@ -89,7 +100,7 @@ describe('XAT2 is about the operator only', () => {
   test('beside such a StringEquals, a weak operator is named alone', () => {
     const result = run([role({ StringEquals: { 'sts:ExternalId': { 'Fn::Transform': { Name: 'Macro' } } }, StringLike: { 'sts:ExternalId': { Ref: 'ExternalId' } } })]);
     const [f] = ofRule(result, 'XAT2');
-    expect(f.message).toContain('checks sts:ExternalId only with StringLike: StringLike accepts any value matching its wildcards.');
+    expect(f.message).toContain('checks sts:ExternalId only with StringLike: StringLike reads its value as a pattern, which accepts more than one value as soon as it holds a wildcard (* or ?).');
     expect(f.message).not.toMatch(/only with StringEquals/);
   });
 

@@ -1,7 +1,7 @@
 import { CfnCondition, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as fc from 'fast-check';
-import { VENDOR_ACCOUNT, VENDOR_ROLE, checkOne, goodExternalIdParameter, goodRole, ofRule, synth, run, logicalIds } from './fixtures';
+import { OWN_ACCOUNT, VENDOR_ACCOUNT, VENDOR_ROLE, checkOne, goodExternalIdParameter, goodRole, ofRule, synth, run, logicalIds } from './fixtures';
 import { parseTemplate } from '../../src/template/parse';
 
 function trusting(principal: unknown, extraCondition: Record<string, unknown> = {}) {
@@ -55,6 +55,34 @@ describe('XAT3: trusted principal is not exactly one role', () => {
   test('aws:PrincipalArn with ArnLike and a wildcard does not narrow', () => {
     const result = checkOne(trusting(`arn:aws:iam::${VENDOR_ACCOUNT}:root`, { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${VENDOR_ACCOUNT}:role/*` } }));
     expect(ofRule(result, 'XAT3')).toHaveLength(1);
+  });
+
+  test('a principal that an exact aws:PrincipalArn condition excludes is not trusted by the statement', () => {
+    // The vendor account's root narrowed to a role of another account admits nobody; "*" narrowed to a role of the own
+    // account admits only that role: neither is cross-account trust, so neither needs an ExternalId.
+    const noExternalId = (principal: string, arn: string) => checkOne((s) => new iam.CfnRole(s, 'Role', {
+      assumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: principal }, Condition: { ArnEquals: { 'aws:PrincipalArn': arn } } }] },
+    }));
+    expect(noExternalId(`arn:aws:iam::${VENDOR_ACCOUNT}:root`, 'arn:aws:iam::999988887777:role/Other').findings).toEqual([]);
+    expect(noExternalId('*', `arn:aws:iam::${OWN_ACCOUNT}:role/Admin`).findings).toEqual([]);
+    const admitted = noExternalId('*', VENDOR_ROLE);
+    expect(ofRule(admitted, 'XAT1')).toHaveLength(1);
+    expect(ofRule(admitted, 'XAT3')).toEqual([]);
+    // A role name from a parameter may be the narrowing role's: it stays trusted.
+    const named = checkOne((s) => {
+      const name = new CfnParameter(s, 'VendorRoleName', { type: 'String' });
+      new iam.CfnRole(s, 'Role', {
+        assumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: Fn.sub(`arn:aws:iam::${VENDOR_ACCOUNT}:role/\${Name}`, { Name: name.valueAsString }) }, Condition: { ArnEquals: { 'aws:PrincipalArn': VENDOR_ROLE } } }] },
+      });
+    });
+    expect(ofRule(named, 'XAT1')).toHaveLength(1);
+  });
+
+  test('under StringEquals, a narrowing value holding * or ? admits no principal (no IAM name holds them)', () => {
+    const literal = checkOne(trusting(`arn:aws:iam::${VENDOR_ACCOUNT}:root`, { StringEquals: { 'aws:PrincipalArn': `arn:aws:iam::${VENDOR_ACCOUNT}:role/*` } }));
+    expect(literal.findings).toEqual([]);
+    const beside = checkOne(trusting(`arn:aws:iam::${VENDOR_ACCOUNT}:root`, { StringEquals: { 'aws:PrincipalArn': [`arn:aws:iam::${VENDOR_ACCOUNT}:role/*`, `arn:aws:iam::${VENDOR_ACCOUNT}:user/u`] } }));
+    expect(ofRule(beside, 'XAT3')[0].message).toMatch(/user\/u is not exactly one role ARN/);
   });
 
   test('a role ARN built from parameters is a role ARN', () => {
