@@ -32,8 +32,8 @@ export const XAT1: Rule = {
     'Without an ExternalId check, anyone who can make the trusted third party act on their behalf (another customer of the same vendor) '
     + 'can point it at your role ARN and have it assume the role for them: the confused deputy attack. The check must hold on every Allow '
     + 'statement for the principal: a second statement without it, or a Condition under an Fn::If with a branch that drops it, lets the '
-    + 'same request through without the ExternalId. A Deny statement elsewhere in the policy (on requests without the ExternalId) does not '
-    + 'count: the rule asks each Allow statement to carry the check itself, so that no edit of another statement can open it.',
+    + 'same request through without the ExternalId. A Deny statement elsewhere in the policy does not count (one denying requests '
+    + 'without the ExternalId): the rule asks each Allow statement to carry the check itself, so that no edit of another statement can open it.',
   fix: `Add ${STRING_EQUALS_EXAMPLE} to every Allow statement that grants a principal of another account sts:AssumeRole, outside any Fn::If.`,
   examples: {
     failing: `Parameters:

@@ -26,7 +26,9 @@ export const XAT3: Rule = {
     + 'long-term access keys that leak. A parameter or Fn::If that can become any of these is just as open. A role ARN whose account or '
     + 'name comes from a parameter still counts as a role ARN. An account principal narrowed by an aws:PrincipalArn condition to exact role '
     + 'ARNs trusts just those roles: StringEquals or ArnEquals, and ArnLike or StringLike when the value holds no wildcard (* or ?); '
-    + 'ArnEquals, ArnLike and StringLike read wildcards, so a value that may hold one once deployed does not narrow.',
+    + 'ArnEquals, ArnLike and StringLike read wildcards, so a value that may hold one once deployed does not narrow. A principal that such a '
+    + 'narrowing excludes (a role of another account) is not trusted by the statement. A Deny statement elsewhere in the policy does not '
+    + 'count: the narrowing must be on the Allow statement, so that no edit of another statement can widen it.',
   fix: 'Trust exactly one role: "Principal": {"AWS": "arn:aws:iam::<account>:role/<name>"}, or keep the account principal and narrow it with '
     + '"Condition": {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::<account>:role/<name>"}}.',
   examples: {
