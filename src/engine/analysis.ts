@@ -83,6 +83,8 @@ export interface PolicyDoc {
   readonly name: string;
   readonly path: Path;
   readonly policy: NPolicy;
+  /** The resolved document `policy` was read from (for the prover, which evaluates it as JSON). */
+  readonly document: RValue | undefined;
   /** Logical ids of roles of the same template this document is attached to. */
   readonly attachedTo: readonly string[];
 }
@@ -256,7 +258,7 @@ function identityDocs(resource: ResourceModel, managedPolicyUsers: ManagedPolicy
       const value = getKey(props, property);
       if (shape === 'document') {
         if (value === undefined) continue;
-        docs.push({ resource, variant, label: '', name: '', path: resourcePath(resource, 'Properties', property), policy: normalizePolicy(value), attachedTo });
+        docs.push({ resource, variant, label: '', name: '', path: resourcePath(resource, 'Properties', property), policy: normalizePolicy(value), document: value, attachedTo });
       } else if (shape === 'inline-list') {
         if (value === undefined) continue;
         const items = value.t === 'list' ? value.items : [value];
@@ -270,6 +272,7 @@ function identityDocs(resource: ResourceModel, managedPolicyUsers: ManagedPolicy
             name: policyName ? `inline policy "${policyName}"` : `inline policy ${i}`,
             path: resourcePath(resource, 'Properties', property, i, 'PolicyDocument'),
             policy: item.t === 'obj' ? normalizePolicy(getKey(item, 'PolicyDocument')) : { statements: [], problem: 'the Policies entry is not an object' },
+            document: item.t === 'obj' ? getKey(item, 'PolicyDocument') : undefined,
             attachedTo,
           });
         });
@@ -303,6 +306,7 @@ function samPolicyDocs(
         name: `policy document ${entry}`,
         path: resourcePath(resource, 'Properties', property, ...at),
         policy: normalizePolicy(item),
+        document: item,
         attachedTo,
       });
       return;

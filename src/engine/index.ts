@@ -10,6 +10,7 @@ import { CheckOptions, CheckResult, Finding, TemplateError, TemplateInput, Templ
 
 export * from './types';
 export type { Rule, RuleFinding, CrossInputCheck, FindingResource, FindingVariant } from './rule';
+export type { AppModel } from './analysis';
 
 export const DEFAULT_MIN_EXTERNAL_ID_LENGTH = 32;
 export const DEFAULT_MIN_EXTERNAL_ID_ENTROPY_BITS = 112;
@@ -172,6 +173,12 @@ export interface Checker {
   finish(): CheckResult;
 }
 
+/** What a front end may see of each template while it is checked (the prover's subjects are built from its model). */
+export interface CheckerHooks {
+  /** Called with the analysed model of each template added, once (when it imports a value: once every export is known). */
+  readonly analysed?: (app: AppModel) => void;
+}
+
 /** What one added template leaves behind. */
 interface Slot {
   readonly source: string;
@@ -197,7 +204,7 @@ const WAIT_FOR_EXPORTS = Symbol('wait for exports');
  * kept until `finish`), not with the templates. `finish()` returns exactly what `check()` of the same inputs in
  * the same order returns; XAT7 compares every template added.
  */
-export function createChecker(options: CheckOptions = {}): Checker {
+export function createChecker(options: CheckOptions = {}, hooks: CheckerHooks = {}): Checker {
   const optionProblems = validateOptions(options);
   const effective = optionProblems.length === 0 ? effectiveOptions(options) : undefined;
   const parseTemplateBody = options.parseTemplateBody ?? ((text: string) => JSON.parse(text));
@@ -241,6 +248,7 @@ export function createChecker(options: CheckOptions = {}): Checker {
     slot.buildErrors = model.errors.slice(0, built);
     slot.analysisErrors = model.errors.slice(built);
     if (app === undefined) return;
+    hooks.analysed?.(app);
     ALL_RULES.forEach((rule, i) => {
       if (!selected.has(rule.id)) return;
       try {

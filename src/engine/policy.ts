@@ -260,7 +260,12 @@ export function conditionsOn(stmt: NStatement, key: string): NCondition[] {
 const WILDCARD_OPERATORS = new Set(['StringLike', 'StringNotLike', 'ArnLike', 'ArnEquals', 'ArnNotLike', 'ArnNotEquals']);
 
 export function interpretsWildcards(c: NCondition): boolean {
-  return WILDCARD_OPERATORS.has(c.base);
+  return operatorInterpretsWildcards(c.base);
+}
+
+/** Whether a base operator (`StringLike`, as `parseOperator` gives it) reads `*` and `?` in its values as wildcards. */
+export function operatorInterpretsWildcards(base: string): boolean {
+  return WILDCARD_OPERATORS.has(base);
 }
 
 /** Base operators under which the listed values are the ones a request must not carry. */
