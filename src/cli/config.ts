@@ -8,7 +8,7 @@ import * as path from 'path';
 import { InvalidArgumentError } from 'commander';
 import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
 import {
-  FAIL_ON, FORMATS, accountId, accountList, globList, maxSessionDuration, minEntropyBits, minExternalIdLength, ruleList,
+  FAIL_ON, FORMATS, accountId, accountList, globList, maxSessionDuration, minEntropyBits, minExternalIdLength, ruleList, vendorRoleArn,
 } from './options';
 
 export const CONFIG_FILE_NAMES = ['.cross-account-trust.yaml', '.cross-account-trust.yml'] as const;
@@ -57,6 +57,8 @@ const KEYS: Readonly<Record<string, KeySpec>> = {
   'baseline': { kind: 'string', path: true },
   'allow-empty': { kind: 'boolean' },
   'quiet': { kind: 'boolean' },
+  'prove': { kind: 'boolean' },
+  'vendor-role-arn': { kind: 'string', parse: vendorRoleArn },
 };
 
 export const CONFIG_KEYS: readonly string[] = Object.keys(KEYS);

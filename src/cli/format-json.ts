@@ -1,4 +1,4 @@
-import { Report, ReportFinding, ReportLocatedMessage } from './report';
+import { Report, ReportFinding, ReportLocatedMessage, ReportProof } from './report';
 
 function finding(f: ReportFinding) {
   return {
@@ -28,18 +28,38 @@ function located(e: ReportLocatedMessage) {
   };
 }
 
+function proof(p: ReportProof) {
+  return {
+    file: p.file,
+    resource: p.resource,
+    ...(p.findingIdPrefix !== undefined ? { findingIdPrefix: p.findingIdPrefix } : {}),
+    kind: p.kind,
+    ...(p.variant !== undefined ? { variant: p.variant } : {}),
+    verdict: p.verdict,
+    attacks: p.attacks,
+    ...(p.line !== undefined ? { line: p.line } : {}),
+    ...(p.column !== undefined ? { column: p.column } : {}),
+    ...(p.stack !== undefined ? { stack: p.stack } : {}),
+    ...(p.nestedStack !== undefined ? { nestedStack: p.nestedStack } : {}),
+    ...(p.constructPath !== undefined ? { constructPath: p.constructPath } : {}),
+  };
+}
+
 /**
  * The stable JSON shape documented in the README: `version`, `findings` (file, resource, rule, level, message),
  * `errors` (file, message) and `summary` (files, skipped, resources, findings). The rest is extra: `findingId`,
  * `line`, `column`, `stack`, `nestedStack` and `constructPath` of findings (and of errors and notices), `resource` of errors, the
  * `acknowledged` findings and their count (each with its `reason`, `acknowledgedIn` `template` or `cdk`, `acknowledgedId` as written,
- * `acknowledgedAt` the path in the template or the construct path, and `acknowledgedLine`), and `notices` when there are any (what the
- * check could not see of the deployed template).
+ * `acknowledgedAt` the path in the template or the construct path, and `acknowledgedLine`), `notices` when there are any (what the
+ * check could not see of the deployed template), and with --prove `proofs` (file, resource, findingIdPrefix, kind, variant, verdict,
+ * attacks with id, decision, statement and reason).
  */
 export function formatJson(report: Report, version: string): string {
   const output = {
     version,
     findings: report.findings.map(finding),
+    // Only with --prove: the prover's verdict on each input of each cross-account and deputy role.
+    ...(report.proofs !== undefined ? { proofs: report.proofs.map(proof) } : {}),
     errors: report.errors.map((e) => ({
       file: e.file,
       message: e.message,

@@ -3,10 +3,12 @@
  * the rule metadata, one result per finding (an acknowledged one with its suppression), and the inputs that could not be
  * checked as notifications.
  */
+import { createHash } from 'crypto';
 import type { Location, Log, LogicalLocation, Notification, ReportingDescriptor, Result, Suppression } from 'sarif';
 import { findingFingerprint } from './fingerprint';
 import { PackageInfo } from './package-info';
-import { AcknowledgedFinding, Report, ReportFinding, ReportLocatedMessage } from './report';
+import { PROOF_RULES, proofSummary } from './proofs';
+import { AcknowledgedFinding, Report, ReportFinding, ReportLocatedMessage, ReportProof } from './report';
 import { ALL_RULES, ruleAnchor } from '../rules';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -39,6 +41,24 @@ function ruleDescriptor(rule: (typeof ALL_RULES)[number], pkg: PackageInfo): Rep
   };
 }
 
+/** The descriptor of a proof verdict's rule: proofs are results of their own rules, beside those of the XAT rules. */
+function proofDescriptor(rule: (typeof PROOF_RULES)[number]): ReportingDescriptor {
+  return {
+    id: rule.id,
+    name: `CrossAccountTrust-${rule.id}`,
+    shortDescription: { text: `Proof: ${rule.verdict}` },
+    fullDescription: { text: rule.text },
+    help: { text: rule.text },
+    defaultConfiguration: { level: rule.level },
+    properties: { tags: ['security', 'iam', 'cross-account', 'proof'] },
+  };
+}
+
+/** What identifies a proof across runs: its rule, file, resource, kind and variant (not its line or attacks). */
+function proofFingerprint(p: ReportProof, ruleId: string): string {
+  return createHash('sha256').update([ruleId, p.uri, p.resource, p.kind, p.variant ?? ''].join('\u0000')).digest('hex');
+}
+
 /** A relative path as a URI reference: each segment percent-encoded (spaces, `#`, `%`), the separators kept. */
 function uriReference(relativePath: string): string {
   return relativePath.split('/').map(encodeURIComponent).join('/');
@@ -48,7 +68,7 @@ function uriReference(relativePath: string): string {
  * The resource as a logical location: its CloudFormation logical id (qualified by the stack), and for a cloud
  * assembly its CDK construct path, which is where the code that made it is.
  */
-function logicalLocations(f: ReportFinding): LogicalLocation[] {
+function logicalLocations(f: Pick<ReportFinding, 'resource' | 'stack' | 'constructPath'>): LogicalLocation[] {
   return [
     { name: f.resource, fullyQualifiedName: f.stack !== undefined ? `${f.stack}/${f.resource}` : f.resource, kind: 'resource' },
     ...(f.constructPath !== undefined ? [{ name: f.constructPath.split('/').pop(), fullyQualifiedName: f.constructPath, kind: 'object' }] : []),
@@ -116,6 +136,35 @@ export function formatSarif(report: Report, pkg: PackageInfo): string {
     })),
     ...report.acknowledged.map((f): Result => ({ ...result(f), suppressions: [suppression(f)] })),
   ];
+  const proofRules = report.proofs !== undefined ? PROOF_RULES : [];
+  for (const p of report.proofs ?? []) {
+    const index = PROOF_RULES.findIndex((r) => r.verdict === p.verdict);
+    const rule = PROOF_RULES[index];
+    results.push({
+      ruleId: rule.id,
+      ruleIndex: ALL_RULES.length + index,
+      // A safe verdict is a passing check: SARIF's kind `pass`, which has no level.
+      ...(p.verdict === 'safe' ? { kind: 'pass', level: 'none' } : { level: rule.level as Result.level }),
+      message: { text: `${p.kind === 'trust' ? 'Trust' : 'Deputy'} proof of ${p.resource}${p.variant !== undefined ? ` (${p.variant})` : ''}: ${p.verdict}: ${proofSummary(p)}` },
+      locations: [{
+        physicalLocation: {
+          artifactLocation: { uri: uriReference(p.uri) },
+          region: { startLine: p.line ?? 1, ...(p.column !== undefined ? { startColumn: p.column } : {}) },
+        },
+        logicalLocations: logicalLocations({ resource: p.resource, stack: p.stack, constructPath: p.constructPath }),
+      }],
+      partialFingerprints: { 'crossAccountTrustProof/v1': proofFingerprint(p, rule.id) },
+      properties: {
+        kind: p.kind,
+        verdict: p.verdict,
+        ...(p.variant !== undefined ? { variant: p.variant } : {}),
+        ...(p.findingIdPrefix !== undefined ? { findingIdPrefix: p.findingIdPrefix } : {}),
+        attacks: p.attacks,
+        ...(p.stack !== undefined ? { stack: p.stack } : {}),
+        ...(p.nestedStack !== undefined ? { nestedStack: p.nestedStack } : {}),
+      },
+    });
+  }
   const notification = (level: 'error' | 'note') => (e: ReportLocatedMessage): Notification => {
     const locations = errorLocation(e);
     return {
@@ -146,7 +195,7 @@ export function formatSarif(report: Report, pkg: PackageInfo): string {
           version: pkg.version,
           semanticVersion: pkg.version,
           ...(pkg.repositoryUrl ? { informationUri: pkg.repositoryUrl } : {}),
-          rules: ALL_RULES.map((r) => ruleDescriptor(r, pkg)),
+          rules: [...ALL_RULES.map((r) => ruleDescriptor(r, pkg)), ...proofRules.map(proofDescriptor)],
         },
       },
       invocations: [{ executionSuccessful: report.errors.length === 0, toolExecutionNotifications: notifications }],

@@ -1,3 +1,4 @@
+import { proofSummary, verdictCounts } from './proofs';
 import { Report } from './report';
 
 export interface TextOptions {
@@ -7,7 +8,9 @@ export interface TextOptions {
   readonly quiet: boolean;
 }
 
-const ANSI = { red: 31, yellow: 33, bold: 1, dim: 2 } as const;
+const ANSI = { red: 31, green: 32, yellow: 33, bold: 1, dim: 2 } as const;
+
+const VERDICT_COLOUR = { attackable: ANSI.red, unusable: ANSI.yellow, undecided: ANSI.dim, safe: ANSI.green } as const;
 
 function plural(n: number, word: string, words = `${word}s`): string {
   return `${n} ${n === 1 ? word : words}`;
@@ -32,6 +35,7 @@ function summaryLine(report: Report): string {
   if (report.errors.length > invalid) parts.push(`${plural(report.errors.length - invalid, 'input')} could not be checked`);
   if (invalid > 0) parts.push(plural(invalid, 'invalid acknowledgement'));
   if (report.notices.length > 0) parts.push(plural(report.notices.length, 'notice'));
+  if (report.proofs !== undefined) parts.push(`${plural(report.proofs.length, 'proof')} (${verdictCounts(report.proofs)})`);
   if (report.summary.excluded > 0) parts.push(`${plural(report.summary.excluded, 'file')} excluded`);
   if (skipped > 0) parts.push(`${plural(skipped, 'file')} skipped (${skipped === 1 ? 'not a CloudFormation template' : 'not CloudFormation templates'})`);
   return `Checked ${plural(files, 'template')} (${plural(resources, 'resource')}): ${parts.join('; ')}.`;
@@ -82,6 +86,9 @@ export function formatText(report: Report, options: TextOptions): string {
       + `[${x(f.findingId)}] ${resource(f)}${x(f.message)}${assembly(f)}`),
     ...report.errors.map((e) => `${location(e)}: ${paint(ANSI.red, 'error')} ${e.kind === 'acknowledgement' ? 'invalid acknowledgement' : 'could not be checked'}: ${resource(e)}${x(e.message)}${assembly(e)}`),
     ...report.notices.map((n) => `${location(n)}: ${paint(ANSI.dim, 'notice')} ${resource(n)}${x(n.message)}${assembly(n)}`),
+    // `proof`, not a level: a proof is reported beside the findings, and no problem matcher should read it as one.
+    ...(report.proofs ?? []).map((p) => `${location(p)}: proof ${paint(VERDICT_COLOUR[p.verdict], p.verdict)} ${p.kind} ${x(p.resource)}`
+      + `${p.variant !== undefined ? ` (${x(p.variant)})` : ''}: ${x(proofSummary(p))}${assembly(p)}`),
   ];
   if (!options.quiet) lines.push(paint(ANSI.dim, summaryLine(report)));
   return lines.map((l) => `${l}\n`).join('');

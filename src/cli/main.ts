@@ -9,4 +9,9 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 
 // exitCode rather than process.exit(): a large report piped to another process is flushed before exiting.
-process.exitCode = run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+void Promise.resolve(run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr })).then((code) => {
+  process.exitCode = code;
+}, (e: unknown) => {
+  process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = EXIT_USAGE_OR_INPUT;
+});

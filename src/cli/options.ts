@@ -6,6 +6,7 @@ import { InvalidArgumentError } from 'commander';
 import { validateOptions } from '../engine';
 import { PACK_NAME } from '../private/acknowledgement-ids';
 import { STS_MAX_LENGTH } from '../private/sts';
+import { vendorRoleArnProblem } from '../prover/subjects';
 import { ALL_RULES } from '../rules';
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit'] as const;
@@ -13,6 +14,13 @@ export const FAIL_ON = ['error', 'warning', 'never'] as const;
 
 export function accountId(value: string): string {
   if (!/^\d{12}$/.test(value)) throw new InvalidArgumentError('expected a 12-digit AWS account id.');
+  return value;
+}
+
+/** The vendor role of proofs (`--vendor-role-arn`). */
+export function vendorRoleArn(value: string): string {
+  const problem = vendorRoleArnProblem(value);
+  if (problem !== undefined) throw new InvalidArgumentError(`${problem}.`);
   return value;
 }
 

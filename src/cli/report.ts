@@ -1,5 +1,7 @@
 /** What one `check` run found, independent of the output format. */
 import { Level } from '../engine';
+import { ProofSubject } from '../prover/subjects';
+import { AttackResult, Verdict } from '../prover/types';
 
 export interface ReportFinding {
   /** The template's path as given on the command line or found under a directory (a stack's template file for a cloud assembly). */
@@ -104,6 +106,39 @@ export interface ReportTemplate {
   readonly resources: readonly string[];
 }
 
+/** Where a proof's resource is, as for findings. */
+export interface ProofLocation {
+  readonly file: string;
+  readonly uri: string;
+  readonly stack?: string;
+  readonly nestedStack?: string;
+  readonly constructPath?: string;
+  /** 1-based line (and column) of the resource, when lines were asked for (a StackSet's, for a resource inside its body). */
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** What `check --prove` asks the prover about one resource (one input of a role: a variant), and where the resource is. */
+export interface ReportSubject {
+  readonly where: ProofLocation;
+  readonly subject: ProofSubject;
+}
+
+/**
+ * The prover's verdict on one input of a resource (`check --prove`): reported beside the findings, never changing
+ * them or the exit code.
+ */
+export interface ReportProof extends ProofLocation {
+  readonly resource: string;
+  /** The finding-id prefix of a resource inside a StackSet body (`Inner.`), when there is one. */
+  readonly findingIdPrefix?: string;
+  readonly kind: 'trust' | 'deputy';
+  /** The conditions (and deploy-time choices) under which this input holds, when the resource has several. */
+  readonly variant?: string;
+  readonly verdict: Verdict;
+  readonly attacks: readonly AttackResult[];
+}
+
 export interface Report {
   /** Every template checked, in the order read. */
   readonly templates: ReportTemplate[];
@@ -116,4 +151,8 @@ export interface Report {
   /** The paths of the templates checked (relative to the working folder, forward slashes). */
   readonly checked: readonly string[];
   readonly baseline?: BaselineOutcome;
+  /** With --prove: what the prover is asked, in the order of the templates and resources. */
+  readonly subjects?: readonly ReportSubject[];
+  /** With --prove: the proofs of `subjects`, in the same order. */
+  readonly proofs?: readonly ReportProof[];
 }

@@ -14,12 +14,15 @@ import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
 import {
   FAIL_ON, FORMATS, RULE_ID_HELP, accountId, accountList, globList, maxSessionDuration, minEntropyBits, minExternalIdLength, ruleList, selectedRules,
+  vendorRoleArn,
 } from './options';
 import { PackageInfo, packageInfo } from './package-info';
+import { Prover, loadProver, proveSubjects } from './proofs';
 import { Report, ReportFinding } from './report';
 import { STDIN_PATH, scan } from './scan';
 import { StdinSource, processStdin } from './stdin';
 import { CheckOptions, DEFAULT_MAX_SESSION_DURATION_SECONDS, DEFAULT_MIN_EXTERNAL_ID_ENTROPY_BITS, DEFAULT_MIN_EXTERNAL_ID_LENGTH } from '../engine';
+import { MissingPeerDependencyError } from '../private/optional-peer';
 import { ALL_RULES } from '../rules';
 import { MAX_TEMPLATE_BYTES } from '../template/parse';
 
@@ -59,6 +62,8 @@ interface CheckCommandOptions {
   readonly baseline?: string;
   readonly writeBaseline?: string;
   readonly quiet?: boolean;
+  readonly prove?: boolean;
+  readonly vendorRoleArn?: string;
 }
 
 function rulesHelp(): string {
@@ -70,8 +75,9 @@ Exit codes:
   ${EXIT_OK}  no finding at or above --fail-on
   ${EXIT_FINDINGS}  findings at or above --fail-on
   ${EXIT_USAGE_OR_INPUT}  a usage error, a config file that cannot be used, an input that could not be read or parsed, an invalid
-     acknowledgement in a template's Metadata (the other inputs are still checked and reported), or no template checked at all
-     (without --allow-empty)`;
+     acknowledgement in a template's Metadata (the other inputs are still checked and reported), no template checked at all
+     (without --allow-empty), or --prove without its optional peer dependency installed
+  Proofs (--prove) stand beside the findings: their verdicts never change the exit code.`;
 
 const ACKNOWLEDGE_HELP = `
 Acknowledging a reviewed finding, with its reason: Validations.of(scope).acknowledge({ id, reason }) in a CDK app (honoured
@@ -136,7 +142,7 @@ function stdinTemplate(paths: readonly string[], options: CheckCommandOptions, i
   return { name: options.stdinFilename ?? '<stdin>', read: () => source.read(MAX_TEMPLATE_BYTES) };
 }
 
-function checkCommand(paths: string[], given: CheckCommandOptions, command: Command, io: CliIO, pkg: PackageInfo): number {
+function checkCommand(paths: string[], given: CheckCommandOptions, command: Command, io: CliIO, pkg: PackageInfo): number | Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   let config: Config | undefined;
   try {
@@ -178,12 +184,35 @@ function checkCommand(paths: string[], given: CheckCommandOptions, command: Comm
       return EXIT_USAGE_OR_INPUT;
     }
   }
+  if (options.vendorRoleArn !== undefined && options.prove !== true) {
+    io.stderr.write('error: --vendor-role-arn names the vendor role that proofs try; expected --prove with it.\n');
+    return EXIT_USAGE_OR_INPUT;
+  }
+  // Loaded before the templates are read, so that a run that cannot prove costs no scan.
+  let prover: Prover | undefined;
+  if (options.prove === true) {
+    try {
+      prover = loadProver();
+    } catch (e) {
+      if (!(e instanceof MissingPeerDependencyError)) throw e;
+      io.stderr.write(`error: --prove: ${e.message}\n`);
+      return EXIT_USAGE_OR_INPUT;
+    }
+  }
   const stdin = stdinTemplate(paths, options, io);
   if (typeof stdin === 'string') {
     io.stderr.write(`error: ${stdin}\n`);
     return EXIT_USAGE_OR_INPUT;
   }
-  let report = scan(paths, { cwd, account: options.account, check, withLines: true, excluded: excluder([excludes]), stdin });
+  let report = scan(paths, {
+    cwd,
+    account: options.account,
+    check,
+    withLines: true,
+    excluded: excluder([excludes]),
+    stdin,
+    ...(prover !== undefined ? { prove: { vendorRoleArn: options.vendorRoleArn } } : {}),
+  });
   const scope = { cwd, rules: rules ?? ALL_RULES.map((r) => r.id), checked: report.checked };
   if (options.writeBaseline !== undefined) {
     const written = writeBaseline(report, options.writeBaseline, cwd, io, options.allowEmpty === true);
@@ -192,6 +221,13 @@ function checkCommand(paths: string[], given: CheckCommandOptions, command: Comm
   } else if (baseline !== undefined) {
     report = applyBaseline(report, baseline, scope);
   }
+  if (prover === undefined) return writeReport(report, options, rules, cwd, io, pkg);
+  const proven = report;
+  return proveSubjects(proven.subjects ?? [], prover).then((proofs) => writeReport({ ...proven, proofs }, options, rules, cwd, io, pkg));
+}
+
+/** Writes the report in the format asked for and returns the exit code of the run. */
+function writeReport(report: Report, options: CheckCommandOptions, rules: string[] | undefined, cwd: string, io: CliIO, pkg: PackageInfo): number {
   const env = io.env ?? process.env;
   const colors = options.output === undefined && (io.isTTY ?? io.stdout.isTTY ?? false) && !env.NO_COLOR;
   const output = options.format === 'json' ? formatJson(report, pkg.version)
@@ -238,9 +274,12 @@ function writeBaseline(report: Report, file: string, cwd: string, io: CliIO, all
   return readBaseline(absolutePath, file);
 }
 
-/** Runs the command line `argv` (without the node and script paths) and returns the exit code. */
-export function run(argv: readonly string[], io: CliIO): number {
-  let code = EXIT_OK;
+/**
+ * Runs the command line `argv` (without the node and script paths) and returns the exit code; a promise of it when
+ * the run proves (`--prove`), since the IAM policy evaluator answers asynchronously.
+ */
+export function run(argv: readonly string[], io: CliIO): number | Promise<number> {
+  let code: number | Promise<number> = EXIT_OK;
   try {
     const pkg = packageInfo();
     const program = new Command('cdk-cross-account-trust')
@@ -272,7 +311,12 @@ export function run(argv: readonly string[], io: CliIO): number {
         + 'lets SARIF and JUnit results point at the file (default: <stdin>)')
       .option('--baseline <file>', 'report only the findings this baseline file does not hold, and count its entries that no longer match')
       .option('--write-baseline <file>', 'write the findings of this run to a baseline file (then none of them is new)')
-      .option('--quiet', 'print only findings and errors, no summary')
+      .option('--quiet', 'print only findings, proofs and errors, no summary')
+      .option('--prove', 'also prove each cross-account role (and deputy role) on an IAM policy evaluator: whether a request without or with a '
+        + 'wrong ExternalId, from another principal of the vendor\'s account or from a third account may assume it; the verdicts stand beside the '
+        + 'findings and never change the exit code. Needs the optional peer dependency @cloud-copilot/iam-simulate (AGPL-3.0): '
+        + 'npm install @cloud-copilot/iam-simulate')
+      .option('--vendor-role-arn <arn>', 'with --prove: the vendor role expected to assume the roles (default: the role each template trusts)', vendorRoleArn)
       .addHelpText('after', `${EXIT_CODES_HELP}\n${ACKNOWLEDGE_HELP}\n${CONFIG_HELP}\n\nRules:\n${rulesHelp()}\n`)
       .action((paths: string[], options: CheckCommandOptions, command: Command) => {
         code = checkCommand(paths, options, command, io, pkg);

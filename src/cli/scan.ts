@@ -6,9 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { discover, TemplateTarget } from './discover';
-import { AcknowledgedFinding, Report, ReportError, ReportFinding } from './report';
+import { AcknowledgedFinding, Report, ReportError, ReportFinding, ReportSubject } from './report';
 import { CheckOptions, Finding, createChecker } from '../engine';
 import { isObject } from '../private/json';
+import { ProofSubject, SubjectOptions, proofSubjects } from '../prover/subjects';
 import { TemplateAcknowledgement, matchAcknowledgements, readAcknowledgements } from '../template/acknowledgements';
 import {
   MAX_TEMPLATE_BYTES, ParsedTemplate, TemplateParseError, decodeTemplateText, describeNonTemplate, isCloudFormationTemplate,
@@ -27,6 +28,8 @@ export interface ScanOptions {
   readonly withLines: boolean;
   /** Whether a path is left out (--exclude, the config file's exclude): neither read nor counted as a template. */
   readonly excluded?: (absolutePath: string) => boolean;
+  /** Build the subjects of proofs (`check --prove`) from the model the rules read. @default no subjects */
+  readonly prove?: SubjectOptions;
 }
 
 type Loaded =
@@ -162,7 +165,18 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
   // Of each template, what the report needs after the check: not the template itself.
   const templates = new Map<string, { target: TemplateTarget; positionsOf: ParsedTemplate['positionsOf']; acknowledgements: TemplateAcknowledgement[] }>();
   const acknowledgementProblems: Array<{ source: string; resource?: string; message: string; path: TemplatePath }> = [];
-  const checker = createChecker({ ...options.check, parseTemplateBody });
+  const subjects: ProofSubject[] = [];
+  const subjectProblems: Array<{ source: string; message: string }> = [];
+  const prove = options.prove;
+  const checker = createChecker({ ...options.check, parseTemplateBody }, prove === undefined ? {} : {
+    analysed: (app) => {
+      try {
+        subjects.push(...proofSubjects(app, prove));
+      } catch (e) {
+        subjectProblems.push({ source: app.templates[0]?.source ?? '(prover)', message: `the proofs of the template could not be prepared: ${message(e)}` });
+      }
+    },
+  });
   let files = 0;
   let skipped = 0;
   let excluded = 0;
@@ -218,7 +232,7 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
   const pathOf = (e: { resource?: string; path?: TemplatePath }) => e.path ?? (e.resource ? ['Resources', e.resource.split('/')[0]] : undefined);
   const positions = options.withLines
     ? positionsOfAll(templates, [
-      ...result.findings, ...result.errors, ...result.notices, ...acknowledgementProblems, ...new Set(inTemplate.values()),
+      ...result.findings, ...result.errors, ...result.notices, ...acknowledgementProblems, ...new Set(inTemplate.values()), ...subjects,
     ], pathOf)
     : new Map<object, TemplatePosition>();
   const findings: ReportFinding[] = [];
@@ -271,6 +285,15 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
   };
   for (const e of result.errors) errors.push({ ...placed(e), kind: 'check' });
   for (const e of acknowledgementProblems) errors.push({ ...placed(e), kind: 'acknowledgement' });
+  for (const e of subjectProblems) errors.push({ ...placed(e), kind: 'check' });
+  const located: ReportSubject[] = subjects.flatMap((subject) => {
+    const t = templates.get(subject.source);
+    if (t === undefined) return [];
+    const at = positions.get(subject);
+    const constructPath = t.target.constructPaths?.get(subject.resource.split('/')[0]);
+    const position = at ? { line: at.line, column: at.column } : {};
+    return [{ where: { ...where(t.target), ...(constructPath !== undefined ? { constructPath } : {}), ...position }, subject }];
+  });
   // The notice that a nested stack's template is another file is moot where discovery found that file and checked it.
   const notices = result.notices
     .filter((n) => !(n.resource !== undefined && templates.get(n.source)?.target.checkedNestedStacks?.includes(n.resource)))
@@ -286,6 +309,7 @@ export function scan(paths: readonly string[], options: ScanOptions): Report {
     errors,
     notices,
     checked: [...new Set([...templates.values()].map((t) => uriOf(t.target.absolutePath)))],
+    ...(prove !== undefined ? { subjects: located } : {}),
     summary: {
       files, checked: templates.size, skipped, excluded, resources: result.resources, findings: findings.length, acknowledged: acknowledged.length,
     },

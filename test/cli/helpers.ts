@@ -35,8 +35,8 @@ function stdinOf(given: CliOptions['stdin']): StdinSource {
   return { isTTY: false, read: (limit) => bytes.subarray(0, limit + 1) };
 }
 
-/** Runs the CLI in-process with captured output. */
-export function cli(args: string[], options: CliOptions = {}): CliResult {
+/** Runs the CLI in-process with captured output; `code` is what `run` returns (a promise with --prove). */
+function started(args: string[], options: CliOptions): { code: number | Promise<number>; output: () => { stdout: string; stderr: string } } {
   let stdout = '';
   let stderr = '';
   const code = run(args, {
@@ -47,7 +47,21 @@ export function cli(args: string[], options: CliOptions = {}): CliResult {
     env: options.env ?? {},
     stdin: stdinOf(options.stdin),
   });
-  return { code, stdout, stderr };
+  return { code, output: () => ({ stdout, stderr }) };
+}
+
+/** Runs the CLI in-process with captured output, for a run that does not prove (`cliAsync` for one that does). */
+export function cli(args: string[], options: CliOptions = {}): CliResult {
+  const { code, output } = started(args, options);
+  if (typeof code !== 'number') throw new Error(`the run of ${args.join(' ')} returned a promise: use cliAsync for a run that proves`);
+  return { code, ...output() };
+}
+
+/** Runs the CLI in-process with captured output, awaiting a run that proves (`--prove`). */
+export async function cliAsync(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const { code, output } = started(args, options);
+  const awaited = await code;
+  return { code: awaited, ...output() };
 }
 
 /** Runs `check --format json` and parses the report. */

@@ -8,8 +8,8 @@ import { parseTemplate, parseTemplateBody } from '../../src/template/parse';
 const OWN = '444455556666';
 const VENDOR = '111122223333';
 
-/** The subjects of YAML templates checked together (as one CLI run), each deployed to OWN unless `account` says otherwise. */
-function subjectsOf(yaml: string | string[], options: SubjectOptions = {}, account: string | null = OWN): ProofSubject[] {
+/** The subjects of YAML templates checked together (as one CLI run), each deployed to OWN unless `account` says otherwise; inputs as plain JSON. */
+function subjectsOf(yaml: string | string[], options: SubjectOptions = {}, account: string | null = OWN): Array<ProofSubject & { input: any }> {
   const out: ProofSubject[] = [];
   const checker = createChecker({ parseTemplateBody }, { analysed: (app) => out.push(...proofSubjects(app, options)) });
   (Array.isArray(yaml) ? yaml : [yaml]).forEach((text, i) => checker.add({ source: `t${i}.yaml`, template: parseTemplate(text).template, account: account ?? undefined }));
@@ -112,7 +112,7 @@ describe('trust subjects', () => {
       '{ StringEquals: { sts:ExternalId: x-0123456789, aws:SourceArn: !GetAtt Lookup.Arn }, ArnLike: { aws:PrincipalArn: !Ref TrustedArn } }')
       + '  Lookup: { Type: Custom::Lookup, Properties: { ServiceToken: arn:aws:lambda:us-east-1:444455556666:function:f } }\n';
     const [s] = subjectsOf(t);
-    expect(s.input.unresolved?.map((u) => u.description)).toEqual(['the Arn attribute of Custom::Lookup Lookup', 'parameter TrustedArn']);
+    expect(s.input.unresolved?.map((u: any) => u.description)).toEqual(['the Arn attribute of Custom::Lookup Lookup', 'parameter TrustedArn']);
     const text = JSON.stringify(s.input.policy);
     for (const u of s.input.unresolved!) expect(text).toContain(JSON.stringify(u.placeholder));
   });
@@ -151,7 +151,7 @@ describe('trust subjects', () => {
   });
 
   test('a role of a StackSet body is named as findings name it, with its finding-id prefix', () => {
-    const body = JSON.stringify({ Resources: { Inner: parseTemplate(role(`arn:aws:iam::${VENDOR}:root`)).template.Resources.Access } });
+    const body = JSON.stringify({ Resources: { Inner: (parseTemplate(role(`arn:aws:iam::${VENDOR}:root`)).template as any).Resources.Access } });
     const t = `Resources:\n  Onboarding:\n    Type: AWS::CloudFormation::StackSet\n    Properties:\n      StackSetName: x\n      PermissionModel: SELF_MANAGED\n      TemplateBody: ${JSON.stringify(body)}\n`;
     const [s] = subjectsOf(t);
     expect(s).toMatchObject({ resource: 'Onboarding/Inner', findingIdPrefix: 'Inner.', input: { roleArn: `arn:aws:iam::${EXAMPLE_OWN_ACCOUNT}:role/Inner` } });
