@@ -212,7 +212,8 @@ project.addTask('rosetta', {
 });
 
 project.addTask('corpus', {
-  description: 'Scan the real vendor onboarding templates in ../shared/corpus/vendors (when present) and print a table of rule ids per file',
+  description: 'Scan the real vendor onboarding templates in ../shared/corpus/vendors (when present) and print a table of rule ids per file; '
+    + 'with --prove, also prove every cross-account and deputy role and check the prover\'s acceptance on them',
   exec: 'ts-node --project test/tsconfig.json scripts/corpus.ts',
   receiveArgs: true,
 });

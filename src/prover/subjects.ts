@@ -366,6 +366,28 @@ function statementsOf(policy: unknown): Array<Record<string, unknown>> {
 }
 
 /**
+ * A principal given whole by a parameter (`AWS: !Ref TrustedArn`) is the vendor's role by the template's own intent,
+ * and may also be anything the deployer passes ("*", an account). So each Allow statement trusting one is proven
+ * twice: as written, where the parameter stays unresolved (so another role, a user or a third account is undecided),
+ * and as a copy, appended with a Sid saying so, whose principal is the vendor role (so a request of the vendor role
+ * itself, without or with the right ExternalId, is decided).
+ */
+function withVendorRoleStatements(policy: unknown, unresolved: readonly UnresolvedValue[], vendorRoleArn: string): unknown {
+  const parameters = new Set(unresolved.filter((u) => /^parameter \S+$/.test(u.description)).map((u) => u.placeholder));
+  if (parameters.size === 0) return policy;
+  const statements = statementsOf(policy);
+  const copies = statements.flatMap((stmt, i) => {
+    const principal = stmt.Principal;
+    const aws = typeof principal === 'object' && principal !== null ? (principal as Record<string, unknown>).AWS : undefined;
+    const entries = Array.isArray(aws) ? aws : [aws];
+    if (stmt.Effect !== 'Allow' || !entries.some((e) => typeof e === 'string' && parameters.has(e))) return [];
+    const sid = `${typeof stmt.Sid === 'string' && stmt.Sid !== '' ? stmt.Sid.replace(/[^A-Za-z0-9]/g, '') : `Statement${i}`}WithTheVendorRoleAsItsParameter`;
+    return [{ ...stmt, Sid: sid, Principal: { ...(principal as Record<string, unknown>), AWS: vendorRoleArn } }];
+  });
+  return copies.length === 0 ? policy : { ...(policy as Record<string, unknown>), Statement: [...statements, ...copies] };
+}
+
+/**
  * The ExternalId the vendor sends: the token of the first non-literal value a condition on sts:ExternalId of a
  * cross-account Allow statement compares with (the prover finds a literal one itself).
  */
@@ -430,12 +452,13 @@ function trustSubjects(role: RoleAnalysis, options: SubjectOptions): ProofSubjec
     const strs = alternativeStrings(document);
     for (const choice of alternativeChoices(strs) ?? [new Map()]) {
       const writer = new JsonWriter(tm, ownAccount, params, choice);
-      const policy = writer.json(document);
-      const externalId = rightExternalId(policy);
+      const written = writer.json(document);
+      const externalId = rightExternalId(written);
+      const vendorRoleArn = options.vendorRoleArn ?? trustedVendorRole(written, ownAccount);
       const input: TrustProofInput = {
-        policy,
+        policy: withVendorRoleStatements(written, writer.unresolved, vendorRoleArn),
         roleArn,
-        vendorRoleArn: options.vendorRoleArn ?? trustedVendorRole(policy, ownAccount),
+        vendorRoleArn,
         ...(externalId !== undefined ? { externalId } : {}),
         ...(writer.unresolved.length > 0 ? { unresolved: writer.unresolved } : {}),
       };

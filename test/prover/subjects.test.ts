@@ -91,11 +91,15 @@ describe('trust subjects', () => {
     expect((s.input.policy as any).Statement[0].Principal.AWS).toBe(`arn:aws:iam::${VENDOR}:role/Fixed`);
   });
 
-  test('a whole principal given by a parameter is unresolved (it may be "*"), and the proof names it', () => {
-    const [s] = subjectsOf(role('!Ref TrustedArn', '{ StringEquals: { sts:ExternalId: !Ref ExternalId } }'), { vendorRoleArn: `arn:aws:iam::${VENDOR}:role/Scanner` });
-    const principal = (s.input.policy as any).Statement[0].Principal.AWS;
-    expect(s.input.unresolved).toEqual([{ placeholder: principal, description: 'parameter TrustedArn' }]);
-    expect(principal).not.toMatch(/^arn:|^\d{12}$|[*?$]/);
+  test('a whole principal given by a parameter is unresolved (it may be "*"), and a copy of its statement trusts the vendor role', () => {
+    const vendorRoleArn = `arn:aws:iam::${VENDOR}:role/Scanner`;
+    const [s] = subjectsOf(role('!Ref TrustedArn', '{ StringEquals: { sts:ExternalId: !Ref ExternalId } }'), { vendorRoleArn });
+    const [asWritten, copy] = s.input.policy.Statement;
+    expect(s.input.unresolved).toEqual([{ placeholder: asWritten.Principal.AWS, description: 'parameter TrustedArn' }]);
+    expect(asWritten.Principal.AWS).not.toMatch(/^arn:|^\d{12}$|[*?$]/);
+    // The parameter is there for the vendor's role: the copy decides the vendor role's own requests.
+    expect(copy).toEqual({ ...asWritten, Sid: 'Statement0WithTheVendorRoleAsItsParameter', Principal: { AWS: vendorRoleArn } });
+    expect(s.input.policy.Statement).toHaveLength(2);
   });
 
   test('pseudo parameters: AWS::AccountId is the role\'s account (an example one when unknown), AWS::Partition is aws', () => {
