@@ -3,14 +3,16 @@
  * cross-account trust gives a trust proof per variant (combination of its conditions); each role whose identity
  * policies allow sts:AssumeRole into another account (what XAT8 and XAT9 read) gives a deputy proof per variant.
  *
- * Pure, and it never loads the IAM policy evaluator: a plain `check` may load it (it does not), and `check --prove`
- * builds the subjects while the engine checks, then hands them to the prover.
+ * Pure, and it loads neither the prover's implementation nor the IAM policy evaluator, so the CLI's scan imports it
+ * for every run; only `check --prove` calls it (while the engine checks each template) and hands the subjects to the prover.
  *
  * A value the model cannot give as text (a parameter, a resource attribute, an unresolved intrinsic) becomes a
  * placeholder listed in `unresolved`, so that the prover reports what depends on it as undecided. Values that cannot
  * change an attack's outcome are bound to example values instead: pseudo parameters (the role's account, partition
  * `aws`), the ExternalId a condition compares with (the right one, which the vendor sends), and parameters in the
  * account or name part of a trusted principal's ARN (the vendor role's, from `--vendor-role-arn`, or example values).
+ * A principal given whole by a parameter stays unresolved, and its statement is proven a second time with the vendor
+ * role as that parameter's value (see `withVendorRoleStatements`).
  */
 import { DeputyProofInput, TrustProofInput, UnresolvedValue } from './types';
 import { AppModel, EXTERNAL_ID_KEY, PolicyDoc, RoleAnalysis } from '../engine/analysis';
