@@ -159,6 +159,8 @@ export class TrustPolicyProver {
       'aws:PrincipalType': principal.type,
       'aws:userid': principal.userid,
       'aws:PrincipalIsAWSService': 'false',
+      // STS takes requests over TLS only, so every request of a proof is made over HTTPS (Bool aws:SecureTransport true).
+      'aws:SecureTransport': 'true',
       'aws:ResourceAccount': target.account,
     };
     const known = [...Object.keys(context), 'sts:ExternalId'];

@@ -187,6 +187,13 @@ describe('undecided trust proofs name what could not be decided', () => {
     expect(proof.attacks[0].decision).toBe('denied');
   });
 
+  test('aws:SecureTransport is known: STS requests are made over TLS, so a Bool true condition holds and false never does', async () => {
+    const over = await proveTrust(policy(allow({ AWS: VENDOR_ROLE }, { Bool: { 'aws:SecureTransport': 'true' } })));
+    expect(decisions(over.attacks)).toEqual({ 1: 'allowed', 2: 'allowed', 3: 'denied', 4: 'denied', 5: 'denied', 6: 'allowed' });
+    const plain = await proveTrust(policy(allow({ AWS: VENDOR_ROLE }, { ...withExternalId(), Bool: { 'aws:SecureTransport': 'false' } })));
+    expect(plain.verdict).toBe('unusable');
+  });
+
   test('a Deny on an unknown key leaves an otherwise allowed request undecided', async () => {
     const proof = await proveTrust(policy(SAFE.Statement[0], { Sid: 'Guard', Effect: 'Deny', Principal: '*', Action: '*', Condition: { StringNotEquals: { 'foo:bar': 'x' } } }));
     expect(proof.attacks[5]).toMatchObject({ decision: 'undecided', statement: 'statement "Guard"', reason: expect.stringContaining('of a Deny StringEquals on foo:bar (x)') });
