@@ -1,9 +1,10 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 
-// The AWS SDK is an optional peer dependency of the run-time subpath only (see optionalPeers in .projenrc.ts): the
-// package root, the constructs, the rule pack and the CLI must work without it, and the run-time subpath must work
-// in a back end that has no aws-cdk-lib, constructs or cdk-nag (and must never load the AGPL @cloud-copilot/*).
+// The AWS SDK is an optional peer dependency of the run-time subpath only, and the AGPL IAM policy evaluator
+// (@cloud-copilot/*) of the prover subpath and `check --prove` only (see optionalPeers in .projenrc.ts): the package
+// root, the constructs, the rule pack and a plain CLI check must work without either, and the run-time subpath must
+// work in a back end that has no aws-cdk-lib, constructs or cdk-nag (and must never load @cloud-copilot/*).
 // Each case runs in a fresh Node.js process from src/ (test/package.test.ts does the same on the packed package) and
 // lists the npm packages it loaded.
 const ROOT = path.join(__dirname, '..');
@@ -28,16 +29,17 @@ function packagesLoadedBy(body: string): string[] {
 }
 
 const src = (file: string) => JSON.stringify(path.join(ROOT, 'src', file));
-const SDK = /^@aws-sdk\/|^@smithy\//;
+/** The optional peers (and what they pull in) that the package root, the pack and a plain check never load. */
+const OPTIONAL = /^@aws-sdk\/|^@smithy\/|^@cloud-copilot\//;
 const NOT_IN_RUNTIME = /^(aws-cdk-lib|constructs|cdk-nag|@cloud-copilot\/.*)$/;
 
-test('requiring the package root loads no AWS SDK module, and does load aws-cdk-lib (the probe sees packages)', () => {
+test('requiring the package root loads no AWS SDK or IAM policy evaluator module, and does load aws-cdk-lib (the probe sees packages)', () => {
   const loaded = packagesLoadedBy(`require(${src('index.ts')});`);
   expect(loaded).toEqual(expect.arrayContaining(['aws-cdk-lib', 'constructs', 'cdk-nag']));
-  expect(loaded.filter((name) => SDK.test(name))).toEqual([]);
+  expect(loaded.filter((name) => OPTIONAL.test(name))).toEqual([]);
 });
 
-test('synthesizing an app with the rule pack and the registry construct loads no AWS SDK module', () => {
+test('synthesizing an app with the rule pack and the registry construct loads no AWS SDK or IAM policy evaluator module', () => {
   const loaded = packagesLoadedBy(`
     const cdk = require('aws-cdk-lib');
     const xat = require(${src('index.ts')});
@@ -48,10 +50,10 @@ test('synthesizing an app with the rule pack and the registry construct loads no
     new xat.CustomerAccountRegistry(stack, 'Registry', {});
     app.synth();`);
   expect(loaded).toContain('cdk-nag');
-  expect(loaded.filter((name) => SDK.test(name))).toEqual([]);
+  expect(loaded.filter((name) => OPTIONAL.test(name))).toEqual([]);
 });
 
-test('running the CLI loads no AWS SDK module', () => {
+test('a plain CLI check loads no AWS SDK or IAM policy evaluator module', () => {
   const loaded = packagesLoadedBy(`
     const { run } = require(${src('cli/run.ts')});
     let out = '';
@@ -61,7 +63,7 @@ test('running the CLI loads no AWS SDK module', () => {
     });
     if (code !== 1 || !out.includes('XAT1')) throw new Error('unexpected CLI result ' + code + ': ' + out);`);
   expect(loaded).toContain('yaml');
-  expect(loaded.filter((name) => SDK.test(name))).toEqual([]);
+  expect(loaded.filter((name) => OPTIONAL.test(name))).toEqual([]);
 });
 
 test('the run-time registry, created with templates and refusing a weak ExternalId, loads neither aws-cdk-lib, constructs, cdk-nag nor @cloud-copilot', () => {
@@ -79,4 +81,20 @@ test('the run-time registry, created with templates and refusing a weak External
     if (refused !== 'WeakExternalIdError') throw new Error('expected WeakExternalIdError, got ' + refused);`);
   expect(loaded).toEqual(expect.arrayContaining(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3']));
   expect(loaded.filter((name) => NOT_IN_RUNTIME.test(name))).toEqual([]);
+});
+
+test('the prover subpath loads the IAM policy evaluator only when a prover is created, and never aws-cdk-lib, constructs, cdk-nag or the AWS SDK', () => {
+  const onImport = packagesLoadedBy(`require(${src('prover/index.ts')});`);
+  expect(onImport).toEqual([]);
+  const proving = packagesLoadedBy(`
+    const { TrustPolicyProver } = require(${src('prover/index.ts')});
+    const proof = await new TrustPolicyProver().proveTrust({
+      policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }] },
+      roleArn: 'arn:aws:iam::444455556666:role/VendorAccess',
+      vendorRoleArn: 'arn:aws:iam::111122223333:role/Deputy',
+    });
+    if (proof.verdict !== 'attackable') throw new Error('unexpected verdict ' + proof.verdict);`);
+  expect(proving).toContain('@cloud-copilot/iam-simulate');
+  expect(proving.filter((name) => NOT_IN_RUNTIME.test(name) && !name.startsWith('@cloud-copilot/'))).toEqual([]);
+  expect(proving.filter((name) => /^@aws-sdk\/|^@smithy\//.test(name))).toEqual([]);
 });
