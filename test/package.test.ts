@@ -115,7 +115,7 @@ describe('the published manifest', () => {
   });
 });
 
-test('npm installs the required peers of the published package and not the optional AWS SDK', () => {
+test('npm installs the required peers of the published package and neither the optional AWS SDK nor the IAM policy evaluator', () => {
   // Resolution only (a lockfile from the npm cache), so that no package is downloaded or unpacked.
   const dir = tempDir();
   writeFiles(dir, { 'package.json': JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }) });
@@ -124,6 +124,7 @@ test('npm installs the required peers of the published package and not the optio
   const installed = Object.keys(lock.packages).map((p) => p.replace(/^.*node_modules\//, ''));
   expect(installed).toEqual(expect.arrayContaining(['cdk-cross-account-trust', 'aws-cdk-lib', 'constructs', 'cdk-nag']));
   expect(installed.filter((name) => name.startsWith('@aws-sdk/') || name.startsWith('@smithy/'))).toEqual([]);
+  expect(installed.filter((name) => name.startsWith('@cloud-copilot/'))).toEqual([]);
   expect(lock.packages['node_modules/cdk-cross-account-trust'].peerDependencies).toMatchObject(
     Object.fromEntries(OPTIONAL_PEERS.map((name) => [name, REPO_MANIFEST.devDependencies[name]])));
 });
@@ -167,6 +168,26 @@ describe('installed without the AWS SDK', () => {
 
   test('creating an AccountRegistry fails with a message naming @aws-sdk/client-dynamodb and why', () => {
     expect(newRegistry('')).toEqual(missing('dynamodb'));
+  });
+
+  test('the prover subpath loads without the IAM policy evaluator; creating a TrustPolicyProver fails naming it and why', () => {
+    const { file, packages, error } = nodeJson(`${LOADED_PACKAGES}
+      const prover = require('cdk-cross-account-trust/prover');
+      const packages = loaded();
+      try {
+        new prover.TrustPolicyProver();
+        out({ error: 'created' });
+      } catch (e) {
+        out({ file: require.resolve('cdk-cross-account-trust/prover'), packages, error: { isClass: e instanceof prover.MissingPeerDependencyError, name: e.name, packageName: e.packageName, message: e.message } });
+      }`);
+    expect(file).toBe(path.join(fs.realpathSync(app), 'node_modules', 'cdk-cross-account-trust', 'lib', 'prover', 'index.js'));
+    expect(packages).toEqual([]);
+    expect(error).toEqual({
+      isClass: true,
+      name: 'MissingPeerDependencyError',
+      packageName: '@cloud-copilot/iam-simulate',
+      message: expect.stringMatching(/^cdk-cross-account-trust\/prover needs @cloud-copilot\/iam-simulate \(the IAM policy evaluator .*AGPL-3\.0-or-later.*\), which is not installed\. .*npm install @cloud-copilot\/iam-simulate$/),
+    });
   });
 });
 
@@ -260,5 +281,24 @@ describe('installed with the AWS SDK', () => {
     });
     const tsc = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { cwd: dir, encoding: 'utf8' });
     expect([tsc.status, tsc.stdout]).toEqual([0, '']);
+  });
+});
+
+describe('installed with the IAM policy evaluator', () => {
+  beforeAll(() => link(app, '@cloud-copilot/iam-simulate'));
+
+  test('the prover subpath proves a trust policy, loading the evaluator and none of aws-cdk-lib, constructs, cdk-nag or the AWS SDK', () => {
+    const { proof, packages } = nodeJson(`${LOADED_PACKAGES}
+      const { TrustPolicyProver } = require('cdk-cross-account-trust/prover');
+      new TrustPolicyProver().proveTrust({
+        policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'sts:ExternalId': 'kX9-vQ2_mZ7.pL4@rT8' } } }] },
+        roleArn: 'arn:aws:iam::444455556666:role/VendorAccess',
+        vendorRoleArn: 'arn:aws:iam::111122223333:role/Deputy',
+      }).then((proof) => out({ proof, packages: loaded() }), (e) => out({ proof: String(e) }));`);
+    expect(proof.verdict).toBe('attackable');
+    expect(proof.attacks.map((a: any) => a.decision)).toEqual(['denied', 'denied', 'allowed', 'allowed', 'denied', 'allowed']);
+    expect(packages).toContain('@cloud-copilot/iam-simulate');
+    expect(packages.filter((name: string) => /^(aws-cdk-lib|constructs|cdk-nag|@aws-sdk\/.*|@smithy\/.*)$/.test(name))).toEqual([]);
   });
 });
