@@ -117,6 +117,7 @@ describe('README', () => {
       paths: {
         'cdk-cross-account-trust': [path.join(ROOT, 'src/index.ts')],
         'cdk-cross-account-trust/runtime': [path.join(ROOT, 'src/runtime/index.ts')],
+        'cdk-cross-account-trust/prover': [path.join(ROOT, 'src/prover/index.ts')],
         '*': [path.join(ROOT, 'node_modules/*')],
       },
     });
