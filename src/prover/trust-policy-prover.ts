@@ -211,8 +211,8 @@ export class TrustPolicyProver {
       // The validator's own words: a policy it refuses is one it cannot evaluate, never one found safe.
       const e = outcome.errors;
       const messages = [
-        ...(e.resourcePolicyErrors ?? []).map((v) => `trust policy ${v.path}: ${v.message}`),
-        ...Object.entries(e.identityPolicyErrors ?? {}).flatMap(([id, list]) => list.map((v) => `${naming.policy(id)} ${v.path}: ${v.message}`)),
+        ...(e.resourcePolicyErrors ?? []).map((v) => `${['trust policy', v.path].filter((x) => x).join(' ')}: ${v.message}`),
+        ...Object.entries(e.identityPolicyErrors ?? {}).flatMap(([id, list]) => list.map((v) => `${[naming.policy(id), v.path].filter((x) => x).join(' ')}: ${v.message}`)),
       ];
       return { decision: 'undecided', reason: `the IAM policy evaluator refused the policy: ${messages.length > 0 ? messages.join('; ') : e.message}` };
     }
@@ -471,7 +471,9 @@ function defaultExternalId(policy: Record<string, unknown>, unresolved: readonly
     if (!isObject(s) || s.Effect !== 'Allow' || !isObject(s.Condition) || !isObject(s.Condition.StringEquals)) continue;
     for (const [key, values] of Object.entries(s.Condition.StringEquals)) {
       if (key.toLowerCase() !== 'sts:externalid') continue;
-      const value = Array.isArray(values) ? values[0] : values;
+      const first = Array.isArray(values) ? values[0] : values;
+      // IAM compares condition values as strings: a number (a YAML integer) is its digits.
+      const value = typeof first === 'number' ? String(first) : first;
       if (typeof value === 'string' && STS_EXTERNAL_ID.test(value) && !unresolved.some((u) => value.includes(u.placeholder))) return value;
     }
   }

@@ -144,6 +144,11 @@ describe('trust proofs', () => {
     expect(proof.verdict).toBe('safe');
   });
 
+  test('a number as the StringEquals value (a YAML integer) is the right ExternalId as its digits', async () => {
+    const proof = await proveTrust(policy(allow({ AWS: VENDOR_ROLE }, withExternalId('StringEquals', 12345678))));
+    expect(proof.verdict).toBe('safe');
+  });
+
   test('without a plain StringEquals the right ExternalId is a value no policy names, so a wildcard pattern leaves the role unusable', async () => {
     const proof = await proveTrust(policy(allow({ AWS: VENDOR_ROLE }, withExternalId('StringLike', 'abc*'))));
     expect(proof.verdict).toBe('unusable');
@@ -218,6 +223,11 @@ describe('undecided trust proofs name what could not be decided', () => {
     expect(proof.attacks.map((a) => a.decision)).toEqual(['undecided', 'undecided', 'undecided', 'undecided', 'denied', 'undecided']);
     expect(proof.attacks[0].reason).toBe('the Arn of custom resource Lookup is not known before deployment');
     expect(proof.attacks[5].statement).toBe('statement "ByParameter"');
+  });
+
+  test('a policy without Statement is refused at its root, named as the trust policy', async () => {
+    const proof = await proveTrust({ Version: '2012-10-17' });
+    expect(proof.attacks[0]).toMatchObject({ decision: 'undecided', reason: 'the IAM policy evaluator refused the policy: trust policy: Statement is required' });
   });
 
   test('a principal naming an assumed-role session depends on the session name, which the prover does not know', async () => {
