@@ -567,9 +567,12 @@ function deputySubjects(app: AppModel): Map<ResourceModel, ProofSubject[]> {
   return out;
 }
 
-/** The name a deputy proof gives a document: its inline policy name, or what holds it. */
+/**
+ * The name a deputy proof gives a document, as findings name it (`inline policy "Assume"`), or the resource that holds
+ * it (`AWS::IAM::ManagedPolicy Confine`): the proof names the deciding statement after it.
+ */
 function policyName(d: PolicyDoc): string {
-  const inline = /^inline policy "(.*)"$/.exec(d.name)?.[1];
-  if (inline !== undefined) return inline;
-  return d.name ? `${d.name} of ${d.resource.id}` : d.resource.id;
+  const holder = `${d.resource.type} ${d.resource.id}`;
+  if (/^inline policy /.test(d.name)) return d.name;
+  return d.name ? `${d.name} of ${holder}` : holder;
 }

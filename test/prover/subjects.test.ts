@@ -206,7 +206,7 @@ describe('deputy subjects', () => {
       resource: 'Deputy',
       findingIdPrefix: '',
       input: {
-        policies: [{ name: 'Assume', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/vendor/CustomerAccess' }] } }],
+        policies: [{ name: 'inline policy "Assume"', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/vendor/CustomerAccess' }] } }],
         deputyRoleArn: `arn:aws:iam::${VENDOR}:role/ScannerDeputy`,
         customerRoleName: 'vendor/CustomerAccess',
       },
@@ -226,7 +226,7 @@ describe('deputy subjects', () => {
     const [s] = subjectsOf(deputy("'*'", policy), {}, VENDOR);
     expect(s.kind).toBe('deputy');
     expect(s.input).toMatchObject({ customerRoleName: EXAMPLE_CUSTOMER_ROLE_NAME });
-    expect((s.input as any).policies.map((p: any) => p.name)).toEqual(['Assume', 'Confine']);
+    expect((s.input as any).policies.map((p: any) => p.name)).toEqual(['inline policy "Assume"', 'AWS::IAM::ManagedPolicy Confine']);
     expect((s.input as any).policies[1].policy.Statement[0].Condition.StringEquals['aws:ResourceAccount']).toBe(VENDOR);
   });
 
