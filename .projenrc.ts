@@ -17,6 +17,10 @@ const optionalPeers: Record<string, string> = {
   // templates to S3 through the AWS SDK v3 clients its caller injects.
   '@aws-sdk/client-dynamodb': '^3',
   '@aws-sdk/client-s3': '^3',
+  // The verifier (verifyAccount, verifyAll) assumes the customer roles with the STS client its caller injects, and
+  // reads each role's live trust policy with an IAM client on the customer session it obtained.
+  '@aws-sdk/client-sts': '^3',
+  '@aws-sdk/client-iam': '^3',
   // The attack prover (cdk-cross-account-trust/prover, `check --prove`) evaluates trust and deputy policies with this
   // IAM policy evaluator. It is AGPL-3.0-or-later: an optional peer that users install themselves, never bundled and
   // never loaded by the constructs, the rule pack or a plain `check`, so the package's own closure stays permissive.
