@@ -115,16 +115,31 @@ export interface VendorAccessRoleProps {
    * @default - says which vendor role may assume it and that an ExternalId is required
    */
   readonly description?: string;
+
+  /**
+   * Lets the vendor's session read this role, and nothing else: `iam:GetRole` on the role's own ARN, in an inline
+   * policy named `CrossAccountTrustVerification` (an `AWS::IAM::Policy` of its own when the role has no `roleName`,
+   * since the role's ARN is then known only after creation).
+   *
+   * The vendor's verifier (`verifyAccount` of `cdk-cross-account-trust/runtime`, the `TrustVerifier` construct) reads
+   * the live trust policy with it, so that an edit of the trust policy after onboarding is caught. A permissions
+   * boundary must allow `iam:GetRole` on the role too. Without it, the verifier records the role as UNSAFE: it cannot
+   * prove what the role trusts.
+   *
+   * @default true
+   */
+  readonly allowVerification?: boolean;
 }
 
 /**
  * The customer-side role a SaaS vendor assumes.
  *
- * Its trust policy has exactly one statement: `Allow` `sts:AssumeRole` for the one vendor role,
- * on condition `StringEquals sts:ExternalId`. By default the ExternalId is a `NoEcho` parameter
- * without a default (see `ExternalIdParameter`). Any other trust statement added to the role later
- * (through `assumeRolePolicy` or a grant) makes synthesis fail, so the condition cannot be bypassed
- * by a second statement.
+ * Its trust policy has exactly one statement: `Allow` `sts:AssumeRole` (and `sts:SetSourceIdentity`, so that the
+ * vendor's sessions can carry its tenant id into the customer's CloudTrail) for the one vendor role, on condition
+ * `StringEquals sts:ExternalId`. By default the vendor's session may also read the role itself (`allowVerification`).
+ * By default the ExternalId is a `NoEcho` parameter without a default (see `ExternalIdParameter`). Any other trust
+ * statement added to the role later (through `assumeRolePolicy` or a grant) makes synthesis fail, so the condition
+ * cannot be bypassed by a second statement.
  *
  * @example
  * import { App, Stack } from 'aws-cdk-lib';
@@ -139,6 +154,9 @@ export interface VendorAccessRoleProps {
  * });
  */
 export class VendorAccessRole extends Construct {
+  /** Name of the inline policy that lets the vendor's verifier read the role (see `allowVerification`). */
+  public static readonly VERIFICATION_POLICY_NAME = 'CrossAccountTrustVerification';
+
   /** The role the vendor assumes. */
   public readonly role: iam.IRole;
 
@@ -192,11 +210,32 @@ export class VendorAccessRole extends Construct {
       ? new iam.ArnPrincipal(props.vendorRoleArn)
       : this.narrowedAccountRoot(props.vendorRoleArn);
 
+    const allowVerification = props.allowVerification ?? true;
+    if (typeof allowVerification !== 'boolean') {
+      throw propError(this, 'allowVerification', allowVerification, 'expected true or false');
+    }
+    if (allowVerification && props.inlinePolicies?.[VendorAccessRole.VERIFICATION_POLICY_NAME] !== undefined) {
+      throw propError(this, `inlinePolicies.${VendorAccessRole.VERIFICATION_POLICY_NAME}`, '(a policy document)',
+        'expected another policy name: this one holds the verifier\'s iam:GetRole (set allowVerification to false to name a policy so)');
+    }
+    // With a name, the ARN is known before creation and the grant stays inside the role (one resource, no cycle).
+    const ownArn = props.roleName === undefined ? undefined : stack.formatArn({
+      service: 'iam', region: '', resource: 'role', resourceName: `${(props.path ?? '/').slice(1)}${props.roleName}`,
+    });
+    const verificationStatement = () => new iam.PolicyStatement({
+      sid: 'VendorVerifierReadsThisRole',
+      actions: ['iam:GetRole'],
+      resources: [ownArn ?? this.roleArn],
+    });
+    const inlinePolicies = allowVerification && ownArn !== undefined
+      ? { ...props.inlinePolicies, [VendorAccessRole.VERIFICATION_POLICY_NAME]: new iam.PolicyDocument({ statements: [verificationStatement()] }) }
+      : props.inlinePolicies;
+
     const role = new iam.Role(this, 'Role', {
       assumedBy: principal,
       externalIds: [this.externalId],
       managedPolicies: props.managedPolicies,
-      inlinePolicies: props.inlinePolicies,
+      inlinePolicies,
       maxSessionDuration,
       roleName: props.roleName,
       path: props.path,
@@ -207,6 +246,16 @@ export class VendorAccessRole extends Construct {
     this.role = role;
     this.roleArn = role.roleArn;
     this.roleName = role.roleName;
+    if (allowVerification && ownArn === undefined) {
+      role.attachInlinePolicy(new iam.Policy(this, VendorAccessRole.VERIFICATION_POLICY_NAME, {
+        policyName: VendorAccessRole.VERIFICATION_POLICY_NAME,
+        statements: [verificationStatement()],
+      }));
+    }
+    // The vendor's deputy names its tenant as the session's SourceIdentity (it lands in the customer's CloudTrail),
+    // and STS then also needs sts:SetSourceIdentity from the trust policy: same statement, same principal and condition.
+    (role.node.defaultChild as iam.CfnRole).addPropertyOverride('AssumeRolePolicyDocument.Statement.0.Action',
+      ['sts:AssumeRole', 'sts:SetSourceIdentity']);
 
     const trustStatements = role.assumeRolePolicy!;
     this.node.addValidation({

@@ -63,6 +63,14 @@ export interface CustomerRoleTemplateOptions {
   readonly templateDescription?: string;
 
   /**
+   * Lets the vendor's session read the customer role, and nothing else (`iam:GetRole` on the role's own ARN), so
+   * that the vendor's verifier can check the live trust policy; see `VendorAccessRoleProps.allowVerification`.
+   *
+   * @default true
+   */
+  readonly allowVerification?: boolean;
+
+  /**
    * Name of the stack in the vendor's CDK app (and the default name of the published template's stack).
    *
    * @default - the construct id
@@ -186,6 +194,7 @@ export class CustomerRoleTemplate extends Stack {
       trust: props.trust,
       maxSessionDuration: props.maxSessionDuration,
       externalIdMinLength: props.externalIdMinLength,
+      allowVerification: props.allowVerification,
       managedPolicies: managedPolicyNames.map((name) => iam.ManagedPolicy.fromAwsManagedPolicyName(name)),
       inlinePolicies: statements.length > 0 ? { VendorPermissions: new iam.PolicyDocument({ statements }) } : undefined,
     });

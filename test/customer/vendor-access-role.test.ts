@@ -25,7 +25,7 @@ describe('VendorAccessRole trust policy', () => {
         Version: '2012-10-17',
         Statement: [{
           Effect: 'Allow',
-          Action: 'sts:AssumeRole',
+          Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
           Principal: { AWS: VENDOR_ROLE },
           Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } },
         }],
@@ -44,7 +44,7 @@ describe('VendorAccessRole trust policy', () => {
         Version: '2012-10-17',
         Statement: [{
           Effect: 'Allow',
-          Action: 'sts:AssumeRole',
+          Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
           Principal: { AWS: 'arn:aws:iam::111122223333:root' },
           Condition: {
             StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } },
@@ -97,8 +97,53 @@ describe('VendorAccessRole trust policy', () => {
       Description: 'Acme scanner',
       PermissionsBoundary: { Ref: Match.stringLikeRegexp('Boundary') },
       ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/SecurityAudit']] }],
-      Policies: [{ PolicyName: 'Extra', PolicyDocument: Match.anyValue() }],
+      Policies: [
+        { PolicyName: 'Extra', PolicyDocument: Match.anyValue() },
+        { PolicyName: VendorAccessRole.VERIFICATION_POLICY_NAME, PolicyDocument: Match.anyValue() },
+      ],
     });
+  });
+});
+
+describe('VendorAccessRole allowVerification', () => {
+  const getRoleOn = (resource: unknown) => Match.exact({
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'VendorVerifierReadsThisRole', Effect: 'Allow', Action: 'iam:GetRole', Resource: resource }],
+  });
+
+  test('a named role grants iam:GetRole on its own ARN (with its path) in an inline policy, and nothing else is added', () => {
+    const { template } = build({ roleName: 'AcmeAccess', path: '/vendors/' });
+    template().hasResourceProperties('AWS::IAM::Role', {
+      Policies: [{
+        PolicyName: 'CrossAccountTrustVerification',
+        PolicyDocument: getRoleOn({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/vendors/AcmeAccess']] }),
+      }],
+    });
+    template().resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('a role without a name gets the grant as a policy of its own on its ARN (the name is known only after creation)', () => {
+    const { template } = build();
+    const roleId = Object.keys(template().findResources('AWS::IAM::Role'))[0];
+    template().hasResourceProperties('AWS::IAM::Policy', {
+      PolicyName: 'CrossAccountTrustVerification',
+      Roles: [{ Ref: roleId }],
+      PolicyDocument: getRoleOn({ 'Fn::GetAtt': [roleId, 'Arn'] }),
+    });
+    expect(template().findResources('AWS::IAM::Role')[roleId].Properties.Policies).toBeUndefined();
+  });
+
+  test('false grants nothing beyond the given permissions', () => {
+    const { template } = build({ roleName: 'AcmeAccess', allowVerification: false });
+    template().resourceCountIs('AWS::IAM::Policy', 0);
+    expect(Object.values(template().findResources('AWS::IAM::Role'))[0].Properties.Policies).toBeUndefined();
+  });
+
+  test('an inline policy of the same name, or a value that is not a boolean, is refused', () => {
+    const document = new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['s3:ListAllMyBuckets'], resources: ['*'] })] });
+    expect(() => build({ inlinePolicies: { CrossAccountTrustVerification: document } }))
+      .toThrow(/Customer\/Access.*inlinePolicies\.CrossAccountTrustVerification.*expected another policy name/);
+    expect(() => build({ allowVerification: 'yes' as unknown as boolean })).toThrow(/Customer\/Access.*allowVerification.*"yes".*expected true or false/);
   });
 });
 

@@ -34,13 +34,28 @@ describe('CustomerRoleTemplate', () => {
         Version: '2012-10-17',
         Statement: [{
           Effect: 'Allow',
-          Action: 'sts:AssumeRole',
+          Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
           Principal: { AWS: DEPUTY },
           Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } },
         }],
       }),
       ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/SecurityAudit']] }],
-      Policies: [{ PolicyName: 'VendorPermissions', PolicyDocument: { Statement: [Match.objectLike({ Action: 's3:GetBucketPolicy' })] } }],
+      Policies: [
+        { PolicyName: 'VendorPermissions', PolicyDocument: { Statement: [Match.objectLike({ Action: 's3:GetBucketPolicy' })] } },
+        // The vendor's verifier reads the live trust policy of this role, and of no other.
+        {
+          PolicyName: 'CrossAccountTrustVerification',
+          PolicyDocument: Match.exact({
+            Version: '2012-10-17',
+            Statement: [{
+              Sid: 'VendorVerifierReadsThisRole',
+              Effect: 'Allow',
+              Action: 'iam:GetRole',
+              Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/AcmeScannerAccess']] },
+            }],
+          }),
+        },
+      ],
     });
     const outputs = template.toJSON().Outputs;
     expect(Object.keys(outputs)).toEqual([CustomerRoleTemplate.ROLE_ARN_OUTPUT_NAME]);
@@ -87,6 +102,13 @@ describe('CustomerRoleTemplate', () => {
     ['a managed policy name with a leading slash', { managedPolicyNames: ['/SecurityAudit'] }, /invalid managedPolicyNames\[0\] "\/SecurityAudit"/],
   ])('rejects %s', (_what, props, message) => {
     expect(() => build(props)).toThrow(message);
+  });
+
+  test('allowVerification: false leaves the role with only the vendor\'s permissions', () => {
+    const { stack } = build({ allowVerification: false });
+    const role = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'))[0];
+    expect(role.Properties.Policies).toBeUndefined();
+    expect(role.Properties.ManagedPolicyArns).toHaveLength(1);
   });
 
   test('rejects a token vendorRoleArn', () => {
