@@ -6,7 +6,7 @@ import {
   InvalidRegistryItemError, InvalidVerificationError, NotRegisteredError, WeakExternalIdError,
 } from './errors';
 import {
-  checkAccountId, checkAllowed, checkBucketName, checkOptionAccount, checkOutcome, checkPrefix, checkReason, checkRegion,
+  ACCOUNT_ID_PATTERN, checkAccountId, checkAllowed, checkBucketName, checkOptionAccount, checkOutcome, checkPrefix, checkReason, checkRegion,
   checkRoleArn, checkStackName, checkTableName, checkTemplateBody, checkTenantId, optionError, VERIFICATION_OUTCOMES,
 } from './inputs';
 import { loadDynamoDb, loadS3 } from './sdk';
@@ -133,6 +133,12 @@ export interface VerificationInput {
   readonly registrationId?: string;
 }
 
+/**
+ * Items per Scan page of `listAccountIds`. DynamoDB's own limit is 1 MB (about 15,000 account ids); a smaller page
+ * lets a verification run start after a short first read and keeps what is held between pages small.
+ */
+const LIST_PAGE_SIZE = 500;
+
 /** Rounds of `register` when its reads and writes keep racing others' register/deregister calls on one account. */
 const MAX_REGISTER_ROUNDS = 3;
 /**
@@ -159,6 +165,7 @@ type Item = Record<string, AttributeValue>;
  *   calling `register` again repairs a failed upload).
  * - `describe`: a consistent GetItem. `deregister`: a DeleteItem (condition: the caller's tenant).
  * - `recordVerification`: an UpdateItem (condition: the account item exists, with the given registrationId).
+ * - `getRegistration`: a consistent GetItem. `listAccountIds`: Scans of the `byTenant` index, page by page.
  *
  * Every conditional write is atomic in DynamoDB, so concurrent calls cannot register one account twice or issue one
  * ExternalId twice. Errors are the typed classes of `./errors`; no error message holds an ExternalId.
@@ -366,6 +373,46 @@ export class AccountRegistry {
       }
       throw error;
     }
+  }
+
+  /**
+   * The registration of an account, whichever tenant holds it, or undefined when the account is not registered: the
+   * vendor-side read the verifier makes (a consistent GetItem of the account item, which `grantRecordVerification`
+   * and `grantRead` allow). Unlike `describe`, it is not scoped to a tenant, so it is not for tenant-facing code.
+   *
+   * @throws InvalidAccountIdError
+   */
+  public async getRegistration(accountId: string): Promise<Registration | undefined> {
+    return this.getAccount(checkAccountId('getRegistration', accountId));
+  }
+
+  /**
+   * Every registered account id, page by page (a Scan of the `byTenant` index, which holds account items only,
+   * projecting `accountId`; the caller needs `dynamodb:Scan` on the index ARN): at most one page is held at a time, so 10,000 accounts are listed without holding them.
+   * The index is eventually consistent: an account registered or deregistered a moment ago may be missing or listed.
+   *
+   * @throws InvalidRegistryItemError when an index item has no 12-digit accountId (the table was written by something else)
+   */
+  public async *listAccountIds(): AsyncIterable<string> {
+    let start: Item | undefined;
+    do {
+      const out = await this.dynamoDb.send(new this.ddb.ScanCommand({
+        TableName: this.tableName,
+        IndexName: REGISTRY_SCHEMA.tenantIndex.name,
+        ProjectionExpression: 'accountId',
+        ExclusiveStartKey: start,
+        Limit: LIST_PAGE_SIZE,
+      }));
+      for (const item of out.Items ?? []) {
+        const accountId = item.accountId?.S;
+        if (accountId === undefined || !ACCOUNT_ID_PATTERN.test(accountId)) {
+          throw new InvalidRegistryItemError(`listAccountIds: an item of the ${REGISTRY_SCHEMA.tenantIndex.name} index has `
+            + `${accountId === undefined ? 'no' : 'an invalid'} attribute accountId (expected 12 digits): it was not written by this registry`);
+        }
+        yield accountId;
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
   }
 
   private async getAccount(accountId: string): Promise<Registration | undefined> {

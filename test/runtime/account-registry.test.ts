@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { AttributeValue, DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { AttributeValue, BatchWriteItemCommand, DeleteItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import * as fc from 'fast-check';
 import { DynamoDbServer, FORBIDDEN_ACCOUNT, VENDOR_ACCOUNT } from './harness';
 import { ExternalId } from '../../src';
@@ -454,6 +454,114 @@ describe('no error message ever contains a supplied ExternalId', () => {
         for (const own of [held.externalId, issued.externalId]) expect(error.message).not.toContain(own);
       }
     }), { numRuns: 300 });
+  });
+});
+
+describe('getRegistration (the vendor-side read of any tenant\'s registration)', () => {
+  test('returns the registration whichever tenant holds it, undefined for an unknown or deregistered account', async () => {
+    const { registry } = await freshRegistry();
+    const a = await registry.register({ tenantId: 'tenant-a', accountId: ACCOUNT });
+    const b = await registry.register({ tenantId: 'tenant-b', accountId: '555566667777' });
+    expect(await registry.getRegistration(ACCOUNT)).toEqual(a);
+    expect(await registry.getRegistration('555566667777')).toEqual(b);
+    expect(await registry.getRegistration('666677778888')).toBeUndefined();
+    await registry.deregister({ tenantId: 'tenant-a', accountId: ACCOUNT });
+    expect(await registry.getRegistration(ACCOUNT)).toBeUndefined();
+  });
+
+  test('refuses an account id that is not 12 digits', async () => {
+    const { registry } = await freshRegistry();
+    await expect(registry.getRegistration('4444-5555-6666')).rejects.toThrow(InvalidAccountIdError);
+    await expect(registry.getRegistration('4444-5555-6666')).rejects.toThrow(/^getRegistration: invalid accountId "4444-5555-6666": expected an AWS account id/);
+  });
+});
+
+describe('listAccountIds', () => {
+  /** Account items as `register` writes them, put straight into the table (25 per BatchWriteItem, DynamoDB's limit). */
+  async function putAccounts(tableName: string, accountIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < accountIds.length; i += 25) {
+      await server.client.send(new BatchWriteItemCommand({
+        RequestItems: {
+          [tableName]: accountIds.slice(i, i + 25).map((accountId) => ({
+            PutRequest: {
+              Item: {
+                pk: { S: `ACCOUNT#${accountId}` },
+                tenantId: { S: `tenant-${accountId.slice(-3)}` },
+                accountId: { S: accountId },
+                externalId: { S: `${accountId}-not-an-issued-external-id` },
+                status: { S: 'PENDING' },
+                registrationId: { S: accountId },
+                createdAt: { S: '2026-01-01T00:00:00.000Z' },
+                updatedAt: { S: '2026-01-01T00:00:00.000Z' },
+              },
+            },
+          })),
+        },
+      }));
+    }
+  }
+
+  test('lists every registered account once, over several Scan pages of the index, and no reservation', async () => {
+    const { registry, tableName } = await freshRegistry();
+    const accountIds = Array.from({ length: 1234 }, (_, i) => String(100000000000 + i * 7919));
+    await putAccounts(tableName, accountIds);
+    // Reservations of ExternalIds are in the table too, and must not be listed.
+    await registry.register({ tenantId: 'tenant-a', accountId: ACCOUNT });
+
+    // A client of its own that counts the Scans, so that the pagination is seen and not assumed.
+    const client = server.newClient();
+    const scans: Array<Record<string, unknown>> = [];
+    client.middlewareStack.add((next, context) => async (args) => {
+      if (context.commandName === ScanCommand.name) scans.push(args.input as Record<string, unknown>);
+      return next(args);
+    }, { step: 'initialize' });
+    const counting = new AccountRegistry({ tableName, dynamoDb: client, vendorAccountId: VENDOR_ACCOUNT });
+
+    const listed: string[] = [];
+    for await (const accountId of counting.listAccountIds()) listed.push(accountId);
+    expect(listed.sort()).toEqual([...accountIds, ACCOUNT].sort());
+    expect(scans.length).toBeGreaterThan(1);
+    expect(scans[0]).toMatchObject({ TableName: tableName, IndexName: 'byTenant', ProjectionExpression: 'accountId' });
+    expect(scans[0].ExclusiveStartKey).toBeUndefined();
+    expect(scans.slice(1).every((scan) => scan.ExclusiveStartKey !== undefined)).toBe(true);
+    client.destroy();
+  });
+
+  test('an empty registry lists nothing', async () => {
+    const { registry } = await freshRegistry();
+    const listed: string[] = [];
+    for await (const accountId of registry.listAccountIds()) listed.push(accountId);
+    expect(listed).toEqual([]);
+  });
+
+  test('is lazy: the first id comes after one page, before the others are read', async () => {
+    const { tableName } = await freshRegistry();
+    await putAccounts(tableName, Array.from({ length: 600 }, (_, i) => String(200000000000 + i)));
+    const client = server.newClient();
+    let scans = 0;
+    client.middlewareStack.add((next, context) => async (args) => {
+      if (context.commandName === ScanCommand.name) scans++;
+      return next(args);
+    }, { step: 'initialize' });
+    const registry = new AccountRegistry({ tableName, dynamoDb: client, vendorAccountId: VENDOR_ACCOUNT });
+    const iterator = registry.listAccountIds()[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toMatch(/^\d{12}$/);
+    expect(scans).toBe(1);
+    await iterator.return?.(undefined);
+    client.destroy();
+  });
+
+  test('refuses an index item without a 12-digit accountId', async () => {
+    const { registry, tableName } = await freshRegistry();
+    await server.client.send(new PutItemCommand({
+      TableName: tableName,
+      Item: { pk: { S: 'ACCOUNT#x' }, tenantId: { S: 'tenant-a' }, accountId: { S: 'x' } },
+    }));
+    const list = async () => {
+      for await (const accountId of registry.listAccountIds()) expect(accountId).toBeDefined();
+    };
+    await expect(list()).rejects.toThrow(InvalidRegistryItemError);
+    await expect(list()).rejects.toThrow(/an item of the byTenant index has an invalid attribute accountId/);
   });
 });
 
