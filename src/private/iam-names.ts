@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 
 /** Partitions whose IAM ARNs we accept. */
-const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
+export const PARTITIONS: readonly string[] = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
 
 /** IAM role names: 1 to 64 of `[\w+=,.@-]` (IAM API reference, CreateRole). */
 export const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;

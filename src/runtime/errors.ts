@@ -1,4 +1,4 @@
-// The run-time registry's errors: one class per outcome a caller handles differently, each with a stable `name`
+// The run-time subpath's errors (the registry's and the verifier's): one class per outcome a caller handles differently, each with a stable `name`
 // (minifiers rename classes, so `name` is set explicitly rather than taken from the constructor). No message ever
 // holds an ExternalId: a caller may log errors, and an ExternalId belongs in the table and the customer's role only.
 
@@ -88,4 +88,12 @@ export class InvalidRegistryItemError extends AccountRegistryError {
  */
 export class ConcurrentRegistrationError extends AccountRegistryError {
   public override readonly name = 'ConcurrentRegistrationError';
+}
+
+/**
+ * The options given to `verifyAccount` or `verifyAll` are unusable; the message names the function, the option, the
+ * value received and what is expected (never an ExternalId: no option holds one).
+ */
+export class InvalidVerifierOptionsError extends Error {
+  public override readonly name = 'InvalidVerifierOptionsError';
 }

@@ -3,4 +3,5 @@
 // AWS SDK v3 clients its caller injects, and the pure cores in src/private.
 export * from './account-registry';
 export * from './errors';
+export * from './verifier';
 export { MissingPeerDependencyError } from '../private/optional-peer';
