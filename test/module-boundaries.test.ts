@@ -4,7 +4,8 @@ import * as path from 'path';
 // The AWS SDK is an optional peer dependency of the run-time subpath only, and the AGPL IAM policy evaluator
 // (@cloud-copilot/*) of the prover subpath and `check --prove` only (see optionalPeers in .projenrc.ts): the package
 // root, the constructs, the rule pack and a plain CLI check must work without either, and the run-time subpath must
-// work in a back end that has no aws-cdk-lib, constructs or cdk-nag (and must never load @cloud-copilot/*).
+// work in a back end that has no aws-cdk-lib, constructs or cdk-nag (and load @cloud-copilot/* only for the verifier's
+// optional proofs).
 // Each case runs in a fresh Node.js process from src/ (test/package.test.ts does the same on the packed package) and
 // lists the npm packages it loaded.
 const ROOT = path.join(__dirname, '..');
@@ -80,6 +81,25 @@ test('the run-time registry, created with templates and refusing a weak External
       .then(() => 'registered', (e) => e.name);
     if (refused !== 'WeakExternalIdError') throw new Error('expected WeakExternalIdError, got ' + refused);`);
   expect(loaded).toEqual(expect.arrayContaining(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3']));
+  expect(loaded.filter((name) => NOT_IN_RUNTIME.test(name))).toEqual([]);
+});
+
+test('requiring the run-time subpath loads no package at all: the SDK clients and the prover\'s evaluator are loaded on use', () => {
+  expect(packagesLoadedBy(`require(${src('runtime/index.ts')});`)).toEqual([]);
+});
+
+test('the verifier without the prover loads the STS and IAM clients and neither aws-cdk-lib, constructs, cdk-nag nor @cloud-copilot', () => {
+  // The refusal of the account id comes after the options are checked and the clients loaded, before any request.
+  const loaded = packagesLoadedBy(`
+    const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
+    const { STSClient } = require('@aws-sdk/client-sts');
+    const { AccountRegistry, verifyAccount } = require(${src('runtime/index.ts')});
+    const config = { region: 'eu-west-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } };
+    const registry = new AccountRegistry({ tableName: 'registry', dynamoDb: new DynamoDBClient(config), vendorAccountId: '111122223333' });
+    const refused = await verifyAccount({ registry, sts: new STSClient(config), roleName: 'VendorAccess', prove: false, accountId: '4444' })
+      .then(() => 'verified', (e) => e.name);
+    if (refused !== 'InvalidVerifierOptionsError') throw new Error('expected InvalidVerifierOptionsError, got ' + refused);`);
+  expect(loaded).toEqual(expect.arrayContaining(['@aws-sdk/client-dynamodb', '@aws-sdk/client-sts', '@aws-sdk/client-iam']));
   expect(loaded.filter((name) => NOT_IN_RUNTIME.test(name))).toEqual([]);
 });
 
