@@ -49,7 +49,7 @@ describe('README', () => {
       const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
       // The run-time subpath's peers; the prover's (@cloud-copilot/iam-simulate) has its own section.
       const runtimePeers = Object.keys(pkg.peerDependenciesMeta).filter((name) => name !== '@cloud-copilot/iam-simulate');
-      expect(runtimePeers).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3']);
+      expect(runtimePeers).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3', '@aws-sdk/client-sts', '@aws-sdk/client-iam']);
       expect(readme.indexOf('confused deputy')).toBeLessThan(readme.indexOf('## Install'));
       expect(sh).toEqual([
         'npm install cdk-cross-account-trust cdk-nag@^3\n',
