@@ -8,8 +8,10 @@ import { FIXTURES, PACKAGE_VERSION, REPO_ROOT, tempDir, writeFiles } from './cli
 // completed as the `package:js` task completes it (scripts/publish-manifest.ts), and installed from the tarball without
 // the registry. One tarball and one install serve every test here.
 const REPO_MANIFEST = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-const SDK_PEERS = ['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3'];
-const OPTIONAL_PEERS = [...SDK_PEERS, '@cloud-copilot/iam-simulate'];
+/** The registry's SDK clients, and the verifier's. */
+const REGISTRY_PEERS = ['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3'];
+const VERIFIER_PEERS = ['@aws-sdk/client-iam', '@aws-sdk/client-sts'];
+const OPTIONAL_PEERS = [...REGISTRY_PEERS, ...VERIFIER_PEERS, '@cloud-copilot/iam-simulate'].sort();
 
 let work: string;
 let packed: string;
@@ -225,8 +227,26 @@ describe('installed with @aws-sdk/client-dynamodb only', () => {
   });
 });
 
+/** What `verifyAccount(...)` does in the consumer project (`more` adds options): the error it throws, or 'verified'. */
+function verify(more: string): unknown {
+  return nodeJson(`
+    const { AccountRegistry, MissingPeerDependencyError, verifyAccount } = require('cdk-cross-account-trust/runtime');
+    const client = { send: () => { throw new Error('no request: the registry was reached'); } };
+    const registry = new AccountRegistry({ tableName: 'registry', dynamoDb: client, vendorAccountId: '111122223333' });
+    verifyAccount({ registry, sts: client, roleName: 'AcmeScannerAccess', accountId: '444455556666', log: () => undefined ${more} })
+      .then(() => out('verified'), (e) => out({ isClass: e instanceof MissingPeerDependencyError, name: e.name, message: e.message }));`);
+}
+
 describe('installed with the AWS SDK', () => {
   beforeAll(() => link(app, '@aws-sdk/client-s3'));
+
+  test('without @aws-sdk/client-sts, a verification fails before any request, naming it and why', () => {
+    expect(verify('')).toEqual({
+      isClass: true,
+      name: 'MissingPeerDependencyError',
+      message: expect.stringMatching(/^cdk-cross-account-trust\/runtime needs @aws-sdk\/client-sts \(verifyAccount and verifyAll assume the customer roles with it\), which is not installed\. /),
+    });
+  });
 
   test('a registry with templates refuses a weak ExternalId, and loads the SDK and none of aws-cdk-lib, constructs, cdk-nag or @cloud-copilot', () => {
     const { refused, packages } = nodeJson(`${LOADED_PACKAGES}
@@ -241,7 +261,7 @@ describe('installed with the AWS SDK', () => {
       registry.register({ tenantId: 'tenant-a', accountId: '444455556666', externalId: 'password1234' })
         .then(() => out({ refused: 'registered' }), (e) => out({ refused: e.name, packages: loaded() }));`);
     expect(refused).toBe('WeakExternalIdError');
-    expect(packages).toEqual(expect.arrayContaining(SDK_PEERS));
+    expect(packages).toEqual(expect.arrayContaining(REGISTRY_PEERS));
     expect(packages.filter((name: string) => /^(aws-cdk-lib|constructs|cdk-nag|@cloud-copilot\/.*)$/.test(name))).toEqual([]);
   });
 
@@ -281,6 +301,19 @@ describe('installed with the AWS SDK', () => {
     });
     const tsc = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { cwd: dir, encoding: 'utf8' });
     expect([tsc.status, tsc.stdout]).toEqual([0, '']);
+  });
+});
+
+describe('installed with the verifier\'s STS and IAM clients, without the IAM policy evaluator', () => {
+  beforeAll(() => VERIFIER_PEERS.forEach((peer) => link(app, peer)));
+
+  test('a verification runs without the prover by default, and prove: true fails naming the evaluator, before any request', () => {
+    expect(verify('')).toEqual({ isClass: false, name: 'Error', message: 'no request: the registry was reached' });
+    expect(verify(', prove: true')).toEqual({
+      isClass: true,
+      name: 'MissingPeerDependencyError',
+      message: expect.stringMatching(/^cdk-cross-account-trust\/prover needs @cloud-copilot\/iam-simulate /),
+    });
   });
 });
 
