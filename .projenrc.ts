@@ -86,6 +86,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // A DynamoDB-compatible server (Apache-2.0) in memory on loopback: the run-time registry's tests run the real
     // SDK client against it, with the table created from the construct's synthesized template.
     'dynalite@^4',
+    // The TrustVerifier's dispatcher sends one message per account with it (the Lambda runtime provides it; types only).
+    '@aws-sdk/client-sqs@^3',
   ],
   // `npx cross-account-trust` outside a project that installed the package asks the registry for another package of
   // that name; `npx cdk-cross-account-trust` finds this one by the package's own name.
@@ -122,6 +124,21 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   publishToGo: {
     moduleName: 'github.com/cdk-cross-account-trust/cdk-cross-account-trust-go',
+  },
+
+  // The TrustVerifier's handlers (src/**/*.lambda.ts) are bundled with esbuild at build time into assets/, each with
+  // a generated `*-function.ts` construct (no Docker). Node.js 22: Node.js 20 is end-of-life on Lambda.
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    bundlingOptions: {
+      externals: [
+        // The Lambda runtime provides the AWS SDK v3.
+        '@aws-sdk/*',
+        // The IAM policy evaluator is AGPL-3.0-or-later: never bundled. Without it the verifier runs without the
+        // prover (the rule engine still checks every live trust policy).
+        '@cloud-copilot/*',
+      ],
+    },
   },
 
   gitignore: ['cdk.out', '/examples/cdk.out', '/.cdk-latest/', '/.jsii.tabl.json'],
@@ -161,11 +178,13 @@ project.tryFindObjectFile('.eslintrc.json')?.addOverride(
   'parserOptions.projectService.maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING', 32);
 
 // The main job: synthesize every example app and print what trusts what.
-project.addTask('examples', {
+// The examples synthesize the TrustVerifier, whose Lambda code is the bundle in assets/: build it first (CI runs
+// `examples` before `build` on a clean clone).
+const examples = project.addTask('examples', {
   description: 'Synthesize every example under examples/ and print the roles, their trust and the rule pack report',
-  exec: 'ts-node --project test/tsconfig.json examples/report.ts',
-  receiveArgs: true,
 });
+examples.spawn(project.bundler.bundleTask);
+examples.exec('ts-node --project test/tsconfig.json examples/report.ts', { receiveArgs: true });
 
 // jsii writes lib/ without the executable bit; npx runs the bin from a local checkout as it is.
 project.postCompileTask.exec('chmod +x lib/cli/main.js');

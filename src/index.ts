@@ -5,3 +5,4 @@ export * from './vendor/vendor-deputy-role';
 export * from './vendor/customer-role-template';
 export * from './nag/cross-account-trust-checks';
 export * from './vendor/customer-account-registry';
+export * from './vendor/trust-verifier';

@@ -252,6 +252,16 @@ export class CustomerAccountRegistry extends Construct {
   }
 
   /**
+   * Lets `grantee` (the TrustVerifier's dispatcher) list every registered account id (the run-time's
+   * `listAccountIds`): `dynamodb:Scan` on the `byTenant` index only (it holds account items, never the ExternalId
+   * reservations; the run-time asks it for account ids only), and with `encryptionKey` `kms:Decrypt` and
+   * `kms:DescribeKey` on the key.
+   */
+  public grantListAccounts(grantee: iam.IGrantable): iam.Grant {
+    return this.grantTable(grantee, ['dynamodb:Scan'], [`${this.table.tableArn}/index/${REGISTRY_SCHEMA.tenantIndex.name}`], false);
+  }
+
+  /**
    * Lets `grantee` write onboarding templates: `s3:PutObject` on `<template bucket>/<templatePrefix>/*`.
    * Fails when the registry has no `templateBucket`.
    */
