@@ -1,8 +1,9 @@
 // What a SaaS vendor writes: the one deputy role its workload runs as, the onboarding template it
-// publishes for customers, and the registry of customer accounts its back end writes to.
+// publishes for customers, the registry of customer accounts its back end writes to, and the
+// verifier that keeps proving each customer role enforces its ExternalId.
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { CustomerAccountRegistry, TemplateBucket, VendorDeputyRole } from '../src';
+import { CustomerAccountRegistry, TemplateBucket, TrustVerifier, VendorDeputyRole } from '../src';
 
 export function buildVendorApp(app: App = new App()): App {
   // The deputy's ARN goes into every customer's trust policy, so its account and name are fixed.
@@ -29,9 +30,13 @@ export function buildVendorApp(app: App = new App()): App {
     templateBucket: TemplateBucket.create(),
   });
 
-  // The back end that onboards tenants (it calls the run-time AccountRegistry's register, describe
-  // and deregister, which write the templates) and the verifier (the deputy's workload) that records
-  // whether each customer role enforces its ExternalId.
+  // Verifies every registered account daily, as the deputy (the only role customers trust), and
+  // alarms when a customer role turns UNSAFE.
+  const verifier = new TrustVerifier(vendor, 'Verifier', { deputy, registry });
+
+  // The back end that onboards tenants: it calls the run-time AccountRegistry's register, describe
+  // and deregister (which write the templates), and activates a new account by invoking the
+  // verifier's worker with {"accountId": "..."}.
   const onboarding = new iam.Role(vendor, 'OnboardingBackEnd', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: 'The vendor back end that registers customer accounts and publishes their onboarding templates.',
@@ -39,7 +44,7 @@ export function buildVendorApp(app: App = new App()): App {
   registry.grantRegister(onboarding);
   registry.grantRead(onboarding);
   registry.grantPublishTemplates(onboarding);
-  registry.grantRecordVerification(deputy.role);
+  verifier.grantVerifyAccount(onboarding);
   return app;
 }
 

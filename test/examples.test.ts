@@ -40,8 +40,20 @@ describe('examples', () => {
     const policyOf = (role: RegExp) => Object.values<any>(vendor.findResources('AWS::IAM::Policy'))
       .find((p) => p.Properties.Roles.some((r: any) => role.test(r.Ref)));
     const actions = (policy: any) => policy.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()).sort();
-    expect(actions(policyOf(/^OnboardingBackEnd/))).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 's3:PutObject']);
-    expect(actions(policyOf(/^ScannerDeputyRole/))).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(actions(policyOf(/^OnboardingBackEnd/))).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:GetItem', 'dynamodb:PutItem',
+      'dynamodb:Query', 'lambda:InvokeFunction', 's3:PutObject']);
+    expect(actions(policyOf(/^ScannerDeputyRole/))).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents',
+      'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage']);
+  });
+
+  test('vendor-app: the verifier runs as the deputy, daily, and alarms on UNSAFE', () => {
+    const vendor = Template.fromJSON(buildVendorApp(new App()).synth().getStackByName('AcmeVendor').template);
+    vendor.hasResourceProperties('AWS::Lambda::Function', {
+      Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ScannerDeputyRole'), 'Arn'] },
+      Environment: { Variables: Match.objectLike({ CUSTOMER_ROLE_NAME: 'AcmeScannerAccess' }) },
+    });
+    vendor.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 day)' });
+    vendor.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'UNSAFE', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
   });
 
   test('customer-stack: trusts the vendor example\'s deputy by the name the deputy may assume', () => {

@@ -93,3 +93,41 @@ test('a copyleft optional peer stays outside the bundled and required closure, a
     expect(copyleftOfPeer.filter((dir) => required.has(dir))).toEqual([]);
   }
 });
+
+/**
+ * The Lambda bundles of the TrustVerifier (assets/, built by esbuild in the `bundle` task before compile) ship inside
+ * the package: every npm package bundled into them must be permissive, and the copyleft optional peers (with
+ * everything they pull in) must stay external. esbuild marks each bundled module with a `// node_modules/<path>`
+ * comment (bundles are not minified), which names the packages.
+ */
+describe('the Lambda bundles', () => {
+  const ASSETS = path.join(ROOT, 'assets');
+  const bundles = (): string[] => {
+    if (!fs.existsSync(ASSETS)) throw new Error(`${ASSETS} is missing: bundle first (npx projen bundle), as npx projen build does before the tests`);
+    return (fs.readdirSync(ASSETS, { recursive: true }) as string[]).filter((f) => path.basename(f) === 'index.js').map((f) => path.join(ASSETS, f)).sort();
+  };
+  const bundledPackages = (code: string): string[] =>
+    [...new Set([...code.matchAll(/^\/\/ node_modules\/((?:@[^/\n]+\/)?[^/\n]+)\//gm)].map((m) => m[1]))].sort();
+  const externals = (code: string): string[] => [...new Set([...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]))].sort();
+
+  test('hold the worker and the dispatcher', () => {
+    expect(bundles().map((f) => path.relative(ASSETS, f))).toEqual([
+      path.join('vendor', 'trust-verifier-dispatcher.lambda', 'index.js'),
+      path.join('vendor', 'trust-verifier-worker.lambda', 'index.js'),
+    ]);
+  });
+
+  test.each(['trust-verifier-dispatcher', 'trust-verifier-worker'])('%s bundles only permissive packages, no code of @cloud-copilot, and loads only the Lambda runtime\'s', (name) => {
+    const code = fs.readFileSync(path.join(ASSETS, 'vendor', `${name}.lambda`, 'index.js'), 'utf8');
+    const packages = bundledPackages(code);
+    // The ExternalId checks' word lists: proof that the probe sees bundled packages.
+    expect(packages).toContain('@zxcvbn-ts/language-common');
+    expect(packages.filter((p) => p.startsWith('@cloud-copilot/'))).toEqual([]);
+    expect(packages.map((p) => [p, manifest(p, ROOT).license]).filter(([, licence]) => !permissive(String(licence)))).toEqual([]);
+    // What stays a require at run time: Node.js built-ins, the AWS SDK v3 the Lambda runtime provides, and the
+    // optional IAM policy evaluator (absent in Lambda, so the verifier runs without the prover).
+    const builtins = new Set(require('module').builtinModules as string[]);
+    expect(externals(code).filter((m) => !builtins.has(m.replace(/^node:/, '')) && !/^@aws-sdk\/|^@cloud-copilot\//.test(m))).toEqual([]);
+    expect(externals(code)).toContain('@aws-sdk/client-dynamodb');
+  });
+});

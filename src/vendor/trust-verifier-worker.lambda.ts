@@ -52,16 +52,16 @@ export function createWorkerHandler(deps: WorkerDependencies): (event: unknown) 
   return async (event) => {
     const records = sqsRecords(event);
     if (records === undefined) {
-      return verify(accountIdOf(event, 'the event'));
+      return verify(accountIdOf(event, 'event'));
     }
     const settled = await Promise.allSettled(records.map(async (record) => {
       let body: unknown;
       try {
         body = JSON.parse(record.body);
       } catch {
-        throw new Error(`the body of message ${record.messageId} is not JSON`);
+        throw new VerifierInputError(`TrustVerifier worker: invalid body of message ${record.messageId}: it is not JSON; expected {"accountId": "<an AWS account id of 12 digits>"}`);
       }
-      return verify(accountIdOf(body, `the body of message ${record.messageId}`));
+      return verify(accountIdOf(body, `body of message ${record.messageId}`));
     }));
     return {
       batchItemFailures: records.flatMap((record, i) => {
