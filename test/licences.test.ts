@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { builtinModules } from 'module';
 import * as path from 'path';
 import { publishedManifest } from '../scripts/publish-manifest';
 
@@ -126,7 +127,7 @@ describe('the Lambda bundles', () => {
     expect(packages.map((p) => [p, manifest(p, ROOT).license]).filter(([, licence]) => !permissive(String(licence)))).toEqual([]);
     // What stays a require at run time: Node.js built-ins, the AWS SDK v3 the Lambda runtime provides, and the
     // optional IAM policy evaluator (absent in Lambda, so the verifier runs without the prover).
-    const builtins = new Set(require('module').builtinModules as string[]);
+    const builtins = new Set(builtinModules);
     expect(externals(code).filter((m) => !builtins.has(m.replace(/^node:/, '')) && !/^@aws-sdk\/|^@cloud-copilot\//.test(m))).toEqual([]);
     expect(externals(code)).toContain('@aws-sdk/client-dynamodb');
   });

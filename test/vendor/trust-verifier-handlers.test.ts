@@ -3,9 +3,9 @@ import { createServer, Server } from 'http';
 import { AddressInfo } from 'net';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { accountIdsEnv, requiredEnv } from '../../src/private/lambda-env';
+import type { VerificationResult } from '../../src/runtime';
 import { createDispatcherHandler } from '../../src/vendor/trust-verifier-dispatcher.lambda';
 import { createWorkerHandler } from '../../src/vendor/trust-verifier-worker.lambda';
-import type { VerificationResult } from '../../src/runtime';
 
 // The handlers' own logic: event parsing, partial batch responses, EMF lines, batching of SendMessageBatch. The
 // dispatcher talks to a loopback server speaking SQS's JSON protocol with the real SQSClient; the worker's verification
@@ -79,7 +79,9 @@ describe('the dispatcher', () => {
   test('sends one message per account, 10 per SendMessageBatch, and logs the count', async () => {
     const lines: string[] = [];
     const accounts = ids(25);
-    const handler = createDispatcherHandler({ listAccountIds: () => iterate(accounts), sqs: sqs.client, queueUrl: QUEUE_URL, writeLine: (l) => lines.push(l) });
+    const handler = createDispatcherHandler({
+      listAccountIds: () => iterate(accounts), sqs: sqs.client, queueUrl: QUEUE_URL, writeLine: (l) => lines.push(l),
+    });
     await expect(handler({})).resolves.toEqual({ dispatched: 25 });
     expect(sqs.batches.map((b) => b.length)).toEqual([10, 10, 5]);
     expect(sqs.batches.flat().map((e) => JSON.parse(e.MessageBody))).toEqual(accounts.map((accountId) => ({ accountId })));
@@ -93,14 +95,18 @@ describe('the dispatcher', () => {
   });
 
   test('entries SQS failed on its side are sent again, alone', async () => {
-    const handler = createDispatcherHandler({ listAccountIds: () => iterate(ids(3)), sqs: sqs.client, queueUrl: QUEUE_URL, writeLine: () => undefined });
+    const handler = createDispatcherHandler({
+      listAccountIds: () => iterate(ids(3)), sqs: sqs.client, queueUrl: QUEUE_URL, writeLine: () => undefined,
+    });
     sqs.failNext = new Map([['1', false]]);
     await expect(handler({})).resolves.toEqual({ dispatched: 3 });
     expect(sqs.batches.map((b) => b.map((e) => JSON.parse(e.MessageBody).accountId))).toEqual([ids(3), [ids(3)[1]]]);
   });
 
   test('an entry refused as the sender\'s fault fails the run, naming the queue and the code', async () => {
-    const handler = createDispatcherHandler({ listAccountIds: () => iterate(ids(3)), sqs: sqs.client, queueUrl: QUEUE_URL, writeLine: () => undefined });
+    const handler = createDispatcherHandler({
+      listAccountIds: () => iterate(ids(3)), sqs: sqs.client, queueUrl: QUEUE_URL, writeLine: () => undefined,
+    });
     sqs.failNext = new Map([['2', true]]);
     await expect(handler({})).rejects.toThrow(
       `TrustVerifier dispatcher: SQS refused a message for the queue ${QUEUE_URL} (InvalidParameterValue: refused); 1 of 3 entries failed in round 1`);
@@ -108,8 +114,14 @@ describe('the dispatcher', () => {
 });
 
 const result = (accountId: string, outcome: VerificationResult['outcome']): VerificationResult => ({
-  accountId, tenantId: 'tenant-a', registrationId: 'r-1', roleArn: `arn:aws:iam::${accountId}:role/AcmeAccess`, outcome,
-  reason: `the role is ${outcome}`, verifiedAt: '2026-12-01T00:00:00.000Z', checks: { withoutExternalId: 'denied' },
+  accountId,
+  tenantId: 'tenant-a',
+  registrationId: 'r-1',
+  roleArn: `arn:aws:iam::${accountId}:role/AcmeAccess`,
+  outcome,
+  reason: `the role is ${outcome}`,
+  verifiedAt: '2026-12-01T00:00:00.000Z',
+  checks: { withoutExternalId: 'denied' },
 });
 
 describe('the worker', () => {
