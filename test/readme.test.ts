@@ -91,6 +91,7 @@ describe('README', () => {
       'src/external-id/external-id.ts',
       'src/nag/cross-account-trust-checks.ts',
       'src/vendor/customer-account-registry.ts',
+      'src/vendor/trust-verifier.ts',
       'src/vendor/vendor-deputy-role.ts',
     ]);
   });
