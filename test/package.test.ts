@@ -1,4 +1,5 @@
 import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { publishedManifest, rewriteTarball } from '../scripts/publish-manifest';
@@ -160,6 +161,33 @@ describe('installed without the AWS SDK', () => {
     expect(file).toBe(path.join(fs.realpathSync(app), 'node_modules', 'cdk-cross-account-trust', 'lib', 'runtime', 'index.js'));
     expect(exported).toEqual(['function', 'function']);
     expect(packages).toEqual([]);
+  });
+
+  test('ships the TrustVerifier\'s Lambda bundles, and a stack with it synthesizes their code from the installed package', () => {
+    expect(entries(published)).toEqual(expect.arrayContaining([
+      'package/assets/vendor/trust-verifier-worker.lambda/index.js',
+      'package/assets/vendor/trust-verifier-dispatcher.lambda/index.js',
+    ]));
+    const { assets, packages } = nodeJson(`${LOADED_PACKAGES}
+      const fs = require('fs');
+      const path = require('path');
+      const cdk = require('aws-cdk-lib');
+      const xat = require('cdk-cross-account-trust');
+      const app = new cdk.App({ outdir: fs.mkdtempSync(path.join(require('os').tmpdir(), 'verifier-')) });
+      const stack = new cdk.Stack(app, 'Vendor', { env: { account: '111122223333', region: 'eu-west-1' } });
+      const deputy = new xat.VendorDeputyRole(stack, 'Deputy', { assumedBy: new cdk.aws_iam.ServicePrincipal('lambda.amazonaws.com'), customerRoleName: 'AcmeAccess' });
+      new xat.TrustVerifier(stack, 'Verifier', { deputy, registry: new xat.CustomerAccountRegistry(stack, 'Registry') });
+      const assembly = app.synth();
+      const manifest = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'Vendor.assets.json'), 'utf8'));
+      const sha = (file) => require('crypto').createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+      out({
+        assets: Object.values(manifest.files).filter((f) => f.source.packaging === 'zip')
+          .map((f) => sha(path.join(assembly.directory, f.source.path, 'index.js'))).sort(),
+        packages: loaded(),
+      });`);
+    const sha = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+    expect(assets).toEqual(['worker', 'dispatcher'].map((name) => sha(path.join(REPO_ROOT, 'assets', 'vendor', `trust-verifier-${name}.lambda`, 'index.js'))).sort());
+    expect(packages.filter((name: string) => /^@aws-sdk\/|^@smithy\/|^@cloud-copilot\//.test(name))).toEqual([]);
   });
 
   test('lib/ is not reachable by deep imports; package.json is', () => {
