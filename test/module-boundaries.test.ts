@@ -40,15 +40,17 @@ test('requiring the package root loads no AWS SDK or IAM policy evaluator module
   expect(loaded.filter((name) => OPTIONAL.test(name))).toEqual([]);
 });
 
-test('synthesizing an app with the rule pack and the registry construct loads no AWS SDK or IAM policy evaluator module', () => {
+test('synthesizing an app with the rule pack, the registry and the verifier loads no AWS SDK or IAM policy evaluator module', () => {
+  // The verifier's handlers import the SDK, but only its Lambda bundles do: the construct references them as assets.
   const loaded = packagesLoadedBy(`
     const cdk = require('aws-cdk-lib');
     const xat = require(${src('index.ts')});
     const app = new cdk.App();
     cdk.Validations.of(app).addPlugins(new xat.CrossAccountTrustChecks());
     const stack = new cdk.Stack(app, 'Vendor', { env: { account: '111122223333', region: 'eu-west-1' } });
-    new xat.VendorDeputyRole(stack, 'Deputy', { assumedBy: new cdk.aws_iam.ServicePrincipal('lambda.amazonaws.com'), customerRoleName: 'VendorAccess' });
-    new xat.CustomerAccountRegistry(stack, 'Registry', {});
+    const deputy = new xat.VendorDeputyRole(stack, 'Deputy', { assumedBy: new cdk.aws_iam.ServicePrincipal('lambda.amazonaws.com'), customerRoleName: 'VendorAccess' });
+    const registry = new xat.CustomerAccountRegistry(stack, 'Registry', {});
+    new xat.TrustVerifier(stack, 'Verifier', { deputy, registry });
     app.synth();`);
   expect(loaded).toContain('cdk-nag');
   expect(loaded.filter((name) => OPTIONAL.test(name))).toEqual([]);
