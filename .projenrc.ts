@@ -185,6 +185,9 @@ const examples = project.addTask('examples', {
 });
 examples.spawn(project.bundler.bundleTask);
 examples.exec('ts-node --project test/tsconfig.json examples/report.ts', { receiveArgs: true });
+// The tests synthesize the TrustVerifier and read its bundles too: `npx projen test` on its own bundles first (a second
+// or two), so that it neither fails on a clean clone nor tests stale handler code.
+project.testTask.prependSpawn(project.bundler.bundleTask);
 
 // jsii writes lib/ without the executable bit; npx runs the bin from a local checkout as it is.
 project.postCompileTask.exec('chmod +x lib/cli/main.js');
