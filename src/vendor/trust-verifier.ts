@@ -238,12 +238,11 @@ export class TrustVerifier extends Construct {
   }
 
   /**
-   * A count of verifications with the outcome `outcome` (`ACTIVE`, `UNSAFE`, `UNREACHABLE` or `FAILED`), from the
-   * worker's Embedded Metric Format lines.
+   * A count of verifications with the outcome `outcome`, from the worker's Embedded Metric Format lines: the Sum
+   * over 5 minutes unless `props` say otherwise.
    *
    * @param outcome the metric name: `ACTIVE`, `UNSAFE`, `UNREACHABLE` or `FAILED`
-   * @param props overrides of the metric
-   * @default - Sum over 5 minutes
+   * @param props overrides of the metric (statistic, period, label, ...)
    */
   public metric(outcome: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     if (!['ACTIVE', 'UNSAFE', 'UNREACHABLE', 'FAILED'].includes(outcome)) {
