@@ -126,6 +126,22 @@ export const STRICTER_RULES: readonly StricterRule[] = [
       || conditions(d).some((c) => /Not/.test(c.base) && (c.keyLower === 'aws:principalarn' || c.keyLower === 'sts:externalid')))),
   },
   {
+    name: 'an Allow with NotPrincipal',
+    reason: 'The rules read an Allow with NotPrincipal as trusting everyone, the listed principals included. AWS compares '
+      + 'NotPrincipal with the request\'s principal ARN: an assumed-role session is excluded only by its session ARN, not by '
+      + 'its role\'s ARN or its account (IAM User Guide, NotPrincipal, which also advises never to use it with Allow). The '
+      + 'evaluator excludes the sessions of a listed role and every principal of a listed account, and so proves safe a '
+      + 'statement that lets the vendor role\'s sessions in under conditions that were never meant for it.',
+    rules: ['XAT1', 'XAT2', 'XAT3'],
+    example: policyOf(vendorTrust(RIGHT), {
+      Effect: 'Allow',
+      NotPrincipal: { AWS: VENDOR_ROLE_ARN },
+      Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'aws:PrincipalArn': VENDOR_ROLE_ARN } },
+    }),
+    explains: (s) => s.Effect === 'Allow' && s.NotPrincipal !== undefined,
+  },
+  {
     name: 'a principal the proof does not send',
     reason: 'The proof sends the vendor role (attacks 1, 2 and 6), near misses of it (3, 4) and a role of a third account (5). A '
       + 'statement trusting only other principals (another vendor\'s role, an IAM user, another account), in its Principal or '
