@@ -88,6 +88,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'dynalite@^4',
     // The TrustVerifier's dispatcher sends one message per account with it (the Lambda runtime provides it; types only).
     '@aws-sdk/client-sqs@^3',
+    // The IAM policy parser under the evaluator (AGPL-3.0-or-later, tests only, like the evaluator): the loopback STS
+    // validates trust policies with it and hands the evaluator's unfiltered entry point an already validated policy.
+    '@cloud-copilot/iam-policy@^0.1.109',
   ],
   // `npx cross-account-trust` outside a project that installed the package asks the registry for another package of
   // that name; `npx cdk-cross-account-trust` finds this one by the package's own name.

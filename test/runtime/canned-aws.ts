@@ -80,41 +80,64 @@ export function assumeDenied(callerArn: string, roleArn: string): CannedResponse
   return awsError('sts', 403, 'AccessDenied', `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
 }
 
-/** STS's answer to an allowed AssumeRole, with fresh session credentials. */
-export function assumed(roleArn: string, sessionName: string, sourceIdentity?: string): CannedResponse {
-  const [, account, name] = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn)!;
-  const expiration = new Date(Date.now() + 900_000).toISOString();
+/** Session credentials as STS issues them, with the assumed role's unique id. */
+export interface IssuedSession {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration: Date;
+  readonly roleId: string;
+}
+
+/** STS's answer to an allowed AssumeRole, with the given session's credentials (fresh made-up ones by default). */
+export function assumed(roleArn: string, sessionName: string, sourceIdentity?: string, session?: IssuedSession): CannedResponse {
+  const [, partition, account, name] = /^arn:([a-z-]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn)!;
+  const issued = session ?? {
+    accessKeyId: `ASIASESSION${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
+    secretAccessKey: 'session-secret',
+    sessionToken: 'session-token',
+    expiration: new Date(Date.now() + 900_000),
+    roleId: 'AROAEXAMPLEROLEID',
+  };
   return {
     status: 200,
     body: `<AssumeRoleResponse xmlns="${STS_NS}"><AssumeRoleResult>`
       + (sourceIdentity ? `<SourceIdentity>${sourceIdentity}</SourceIdentity>` : '')
-      + `<AssumedRoleUser><Arn>arn:aws:sts::${account}:assumed-role/${name}/${sessionName}</Arn>`
-      + `<AssumedRoleId>AROAEXAMPLEROLEID:${sessionName}</AssumedRoleId></AssumedRoleUser>`
-      + `<Credentials><AccessKeyId>ASIASESSION${Math.random().toString(36).slice(2, 10).toUpperCase()}</AccessKeyId>`
-      + '<SecretAccessKey>session-secret</SecretAccessKey><SessionToken>session-token</SessionToken>'
-      + `<Expiration>${expiration}</Expiration></Credentials></AssumeRoleResult>`
+      + `<AssumedRoleUser><Arn>arn:${partition}:sts::${account}:assumed-role/${name}/${sessionName}</Arn>`
+      + `<AssumedRoleId>${issued.roleId}:${sessionName}</AssumedRoleId></AssumedRoleUser>`
+      + `<Credentials><AccessKeyId>${issued.accessKeyId}</AccessKeyId>`
+      + `<SecretAccessKey>${issued.secretAccessKey}</SecretAccessKey><SessionToken>${issued.sessionToken}</SessionToken>`
+      + `<Expiration>${issued.expiration.toISOString()}</Expiration></Credentials></AssumeRoleResult>`
       + '<ResponseMetadata><RequestId>c0ffee00-0000-4000-8000-000000000000</RequestId></ResponseMetadata></AssumeRoleResponse>',
   };
 }
 
 /** STS's answer to GetCallerIdentity. */
-export function callerIdentity(arn: string): CannedResponse {
+export function callerIdentity(arn: string, userId = 'AROAEXAMPLE:session'): CannedResponse {
   const account = /::(\d{12}):/.exec(arn)![1];
   return {
     status: 200,
-    body: `<GetCallerIdentityResponse xmlns="${STS_NS}"><GetCallerIdentityResult><Arn>${arn}</Arn><UserId>AROAEXAMPLE:session</UserId>`
+    body: `<GetCallerIdentityResponse xmlns="${STS_NS}"><GetCallerIdentityResult><Arn>${arn}</Arn><UserId>${userId}</UserId>`
       + `<Account>${account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>c0ffee00-0000-4000-8000-000000000000</RequestId>`
       + '</ResponseMetadata></GetCallerIdentityResponse>',
   };
 }
 
+/** How IAM describes a role beside its ARN and trust policy. */
+export interface RoleDetails {
+  readonly roleId: string;
+  readonly path: string;
+  readonly createDate: Date;
+}
+
 /** IAM's answer to GetRole, with the trust policy URL-encoded as IAM sends it. */
-export function role(roleArn: string, trustPolicy: unknown, maxSessionDuration = 3600): CannedResponse {
+export function role(roleArn: string, trustPolicy: unknown, maxSessionDuration = 3600, details?: RoleDetails): CannedResponse {
   const name = roleArn.slice(roleArn.lastIndexOf('/') + 1);
+  const { roleId, path, createDate } = details ?? { roleId: 'AROAEXAMPLEROLEID', path: '/', createDate: new Date('2026-01-01T00:00:00Z') };
   return {
     status: 200,
-    body: `<GetRoleResponse xmlns="${IAM_NS}"><GetRoleResult><Role><Path>/</Path><RoleName>${name}</RoleName>`
-      + `<RoleId>AROAEXAMPLEROLEID</RoleId><Arn>${roleArn}</Arn><CreateDate>2026-01-01T00:00:00Z</CreateDate>`
+    body: `<GetRoleResponse xmlns="${IAM_NS}"><GetRoleResult><Role><Path>${path}</Path><RoleName>${name}</RoleName>`
+      + `<RoleId>${roleId}</RoleId><Arn>${roleArn}</Arn><CreateDate>${createDate.toISOString()}</CreateDate>`
       + `<AssumeRolePolicyDocument>${encodeURIComponent(JSON.stringify(trustPolicy))}</AssumeRolePolicyDocument>`
       + `<MaxSessionDuration>${maxSessionDuration}</MaxSessionDuration></Role></GetRoleResult>`
       + '<ResponseMetadata><RequestId>c0ffee00-0000-4000-8000-000000000000</RequestId></ResponseMetadata></GetRoleResponse>',
