@@ -204,7 +204,7 @@ project.addTask('rules-md', {
 // measured in one run on this machine; BENCHMARKS.md holds the figures and the commands. Parts run compiled code
 // (lib/) in child processes, so `bench` compiles first.
 const bench = project.addTask('bench', {
-  description: 'Run every benchmark (bench/): the rule pack against cdk-nag AwsSolutions, the CLI against the parse floor, start-up, the estimator',
+  description: 'Run every benchmark (bench/): the rule pack against cdk-nag AwsSolutions, the CLI against the parse floor, start-up, the estimator, the verifier over 10,000 accounts',
 });
 bench.spawn(project.compileTask);
 /** A part of `bench`: a TypeScript orchestrator under bench/, run with ts-node, that times compiled code in child processes. */
@@ -223,6 +223,9 @@ benchPart('bench:pack',
 benchPart('bench:cli',
   'Time the CLI on 1,000 and 10,000 generated templates against the parse floor (read + YAML-parse), with its peak memory, and its start-up (needs lib/: npx projen compile)',
   'bench/cli.ts');
+benchPart('bench:verifier',
+  'Time verifyAll over 1,000 and 10,000 registered accounts against the loopback STS + IAM and dynalite (in a child process), with the verifier\'s peak memory and the 10k/1k ratios (needs lib/: npx projen compile)',
+  'bench/verifier.ts');
 
 // The tests of the CDK adapters run on the aws-cdk-lib dev dependency (the oldest supported) in `test`, and on the
 // newest 2.x here: newer versions report validation failures and acknowledgment ids differently. CI runs both.

@@ -1,0 +1,68 @@
+/**
+ * The other side of bench/verifier.ts, in its own process so that the verifier's memory is measured alone: the
+ * loopback STS + IAM of the tests (test/runtime/local-aws.ts) and dynalite with the registry's synthesized table. On
+ * IPC: `{ start }` answers the endpoints, the table, the deputy's session and the customer role name; `{ deploy: [[accountId, externalId,
+ * kind]] }` creates each account's role from the synthesized onboarding template (kind `safe`, `unsafe` without the
+ * ExternalId condition, or `none`: no role) and answers `{ deployed }`; `{ requests }` answers the requests counted by action.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { VendorDeputyRole } from '../src';
+import { DynamoDbServer, VENDOR_ACCOUNT } from '../test/runtime/harness';
+import { LocalAws } from '../test/runtime/local-aws';
+
+const ROLE_NAME = 'AcmeScannerAccess';
+const DEPUTY_NAME = 'AcmeScannerDeputy';
+
+const app = new App();
+const vendor = new Stack(app, 'AcmeVendor', { env: { account: VENDOR_ACCOUNT, region: 'eu-west-1' } });
+const deputy = new VendorDeputyRole(vendor, 'Deputy', {
+  assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+  roleName: DEPUTY_NAME,
+  customerRoleName: ROLE_NAME,
+});
+const onboarding = deputy.customerRoleTemplate(app, 'Onboarding', {
+  policyStatements: [new iam.PolicyStatement({ actions: ['s3:GetBucketPolicyStatus'], resources: ['*'] })],
+});
+const VENDOR_TEMPLATE = Template.fromStack(vendor).toJSON();
+const SAFE = Template.fromStack(onboarding).toJSON();
+// A customer's edit: the ExternalId condition dropped.
+const UNSAFE = JSON.parse(JSON.stringify(SAFE));
+for (const resource of Object.values<any>(UNSAFE.Resources)) {
+  if (resource.Type === 'AWS::IAM::Role') {
+    for (const statement of resource.Properties.AssumeRolePolicyDocument.Statement) delete statement.Condition;
+  }
+}
+
+async function main(): Promise<void> {
+  const [local, dynamo] = await Promise.all([LocalAws.start(), DynamoDbServer.start()]);
+  await local.deploy(VENDOR_TEMPLATE, { accountId: VENDOR_ACCOUNT });
+  process.on('message', async (message: any) => {
+    if (message.start) {
+      process.send!({
+        sts: local.endpoint,
+        dynamoDb: dynamo.endpoint,
+        tableName: await dynamo.createRegistryTable(),
+        deputy: local.sessionOf(`arn:aws:iam::${VENDOR_ACCOUNT}:role/${DEPUTY_NAME}`, 'worker'),
+        roleName: ROLE_NAME,
+        vendorAccountId: VENDOR_ACCOUNT,
+      });
+    } else if (message.deploy) {
+      for (const [accountId, externalId, kind] of message.deploy as Array<[string, string, string]>) {
+        if (kind !== 'none') await local.deploy(kind === 'safe' ? SAFE : UNSAFE, { accountId, parameters: { ExternalId: externalId } });
+      }
+      process.send!({ deployed: message.deploy.length });
+    } else if (message.requests) {
+      process.send!({ requests: local.requests, throttled: local.throttled });
+    }
+  });
+  // Ends with the benchmark, also when it fails.
+  process.on('disconnect', () => process.exit(0));
+  process.send!({ ready: true });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
