@@ -5,35 +5,13 @@
  * kind]] }` creates each account's role from the synthesized onboarding template (kind `safe`, `unsafe` without the
  * ExternalId condition, or `none`: no role) and answers `{ deployed }`; `{ requests }` answers the requests counted by action.
  */
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { VendorDeputyRole } from '../src';
 import { DynamoDbServer, VENDOR_ACCOUNT } from '../test/runtime/harness';
 import { LocalAws } from '../test/runtime/local-aws';
+import { CUSTOMER_ROLE_NAME, DEPUTY_ARN, onboardingFixtures, withTrustStatement } from '../test/runtime/onboarding-fixtures';
 
-const ROLE_NAME = 'AcmeScannerAccess';
-const DEPUTY_NAME = 'AcmeScannerDeputy';
-
-const app = new App();
-const vendor = new Stack(app, 'AcmeVendor', { env: { account: VENDOR_ACCOUNT, region: 'eu-west-1' } });
-const deputy = new VendorDeputyRole(vendor, 'Deputy', {
-  assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-  roleName: DEPUTY_NAME,
-  customerRoleName: ROLE_NAME,
-});
-const onboarding = deputy.customerRoleTemplate(app, 'Onboarding', {
-  policyStatements: [new iam.PolicyStatement({ actions: ['s3:GetBucketPolicyStatus'], resources: ['*'] })],
-});
-const VENDOR_TEMPLATE = Template.fromStack(vendor).toJSON();
-const SAFE = Template.fromStack(onboarding).toJSON();
+const { vendorTemplate: VENDOR_TEMPLATE, templates: { safe: SAFE } } = onboardingFixtures({ safe: {} });
 // A customer's edit: the ExternalId condition dropped.
-const UNSAFE = JSON.parse(JSON.stringify(SAFE));
-for (const resource of Object.values<any>(UNSAFE.Resources)) {
-  if (resource.Type === 'AWS::IAM::Role') {
-    for (const statement of resource.Properties.AssumeRolePolicyDocument.Statement) delete statement.Condition;
-  }
-}
+const UNSAFE = withTrustStatement(SAFE, (statement) => delete statement.Condition);
 
 async function main(): Promise<void> {
   const [local, dynamo] = await Promise.all([LocalAws.start(), DynamoDbServer.start()]);
@@ -44,8 +22,8 @@ async function main(): Promise<void> {
         sts: local.endpoint,
         dynamoDb: dynamo.endpoint,
         tableName: await dynamo.createRegistryTable(),
-        deputy: local.sessionOf(`arn:aws:iam::${VENDOR_ACCOUNT}:role/${DEPUTY_NAME}`, 'worker'),
-        roleName: ROLE_NAME,
+        deputy: local.sessionOf(DEPUTY_ARN, 'worker'),
+        roleName: CUSTOMER_ROLE_NAME,
         vendorAccountId: VENDOR_ACCOUNT,
       });
     } else if (message.deploy) {

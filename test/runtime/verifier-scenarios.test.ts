@@ -1,9 +1,7 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { DynamoDbServer, VENDOR_ACCOUNT } from './harness';
 import { LocalAws, LocalCredentials } from './local-aws';
-import { CustomerRoleTemplateOptions, VendorDeputyRole, VendorTrust } from '../../src';
+import { CUSTOMER_ROLE_NAME, DEPUTY_ARN, onboardingFixtures, withTrustStatement } from './onboarding-fixtures';
+import { VendorTrust } from '../../src';
 import { AccountRegistry, VerificationLogEntry, VerificationResult, verifyAccount, verifyAll, VerifyAllOptions } from '../../src/runtime';
 
 // The verifier end to end on real components: the real STSClient and IAMClient against a loopback STS + IAM
@@ -12,45 +10,15 @@ import { AccountRegistry, VerificationLogEntry, VerificationResult, verifyAccoun
 // onboarding template with one deliberate edit each, as a customer might make it; nothing here says which assume is
 // allowed: the trust policy and the evaluator do.
 
-const ROLE_NAME = 'AcmeScannerAccess';
-const DEPUTY_NAME = 'AcmeScannerDeputy';
-const DEPUTY_ARN = `arn:aws:iam::${VENDOR_ACCOUNT}:role/${DEPUTY_NAME}`;
-
-/** The vendor's stack with its deputy role, synthesized once; the deputy's onboarding templates made from it. */
-const app = new App();
-const vendor = new Stack(app, 'AcmeVendor', { env: { account: VENDOR_ACCOUNT, region: 'eu-west-1' } });
-const deputy = new VendorDeputyRole(vendor, 'Deputy', {
-  assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-  roleName: DEPUTY_NAME,
-  customerRoleName: ROLE_NAME,
+const ROLE_NAME = CUSTOMER_ROLE_NAME;
+const FIXTURES = onboardingFixtures({
+  safe: {},
+  narrowedRoot: { trust: VendorTrust.ACCOUNT_ROOT_NARROWED_TO_ROLE },
+  withoutVerification: { allowVerification: false },
 });
-let templates = 0;
-/** An onboarding template of the deputy (the endpoint holds no managed policy documents: the permissions are statements). */
-function onboardingStack(options: Partial<CustomerRoleTemplateOptions> = {}): Stack {
-  return deputy.customerRoleTemplate(app, `Onboarding${templates++}`, {
-    policyStatements: [new iam.PolicyStatement({ actions: ['s3:GetBucketPolicyStatus'], resources: ['*'] })],
-    ...options,
-  });
-}
-// Every stack is added before the app is synthesized once.
-const stacks = [
-  onboardingStack(),
-  onboardingStack({ trust: VendorTrust.ACCOUNT_ROOT_NARROWED_TO_ROLE }),
-  onboardingStack({ allowVerification: false }),
-];
-const VENDOR_TEMPLATE = Template.fromStack(vendor).toJSON();
-const [SAFE, NARROWED_ROOT, WITHOUT_VERIFICATION] = stacks.map((stack) => Template.fromStack(stack).toJSON());
-
-/** The template with its one trust statement edited. */
-function edited(template: any, edit: (statement: Record<string, any>) => void): any {
-  const copy = JSON.parse(JSON.stringify(template));
-  const roles = Object.values<any>(copy.Resources).filter((r) => r.Type === 'AWS::IAM::Role');
-  expect(roles).toHaveLength(1);
-  const statements = roles[0].Properties.AssumeRolePolicyDocument.Statement;
-  expect(statements).toHaveLength(1);
-  edit(statements[0]);
-  return copy;
-}
+const VENDOR_TEMPLATE = FIXTURES.vendorTemplate;
+const { safe: SAFE, narrowedRoot: NARROWED_ROOT, withoutVerification: WITHOUT_VERIFICATION } = FIXTURES.templates;
+const edited = withTrustStatement;
 const externalIdCondition = (operator: string, value: unknown = { Ref: 'ExternalId' }) => ({ [operator]: { 'sts:ExternalId': value } });
 
 let local: LocalAws;
