@@ -6,8 +6,10 @@ import { publishedManifest, rewriteTarball } from '../scripts/publish-manifest';
 import { FIXTURES, PACKAGE_VERSION, REPO_ROOT, tempDir, writeFiles } from './cli/helpers';
 
 // The package as npm publishes and installs it: packed from the compiled lib/ as jsii-pacmak packs it, its manifest
-// completed as the `package:js` task completes it (scripts/publish-manifest.ts), and installed from the tarball without
-// the registry. One tarball and one install serve every test here.
+// completed as the `package:js` task completes it (scripts/publish-manifest.ts), and installed from the tarball. npm
+// resolves the peers' metadata even when it omits them: from its cache where it can (--prefer-offline), from the
+// registry on a machine whose cache has never seen them (a fresh CI machine). One tarball and one install serve every
+// test here.
 const REPO_MANIFEST = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 /** The registry's SDK clients, and the verifier's. */
 const REGISTRY_PEERS = ['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3'];
@@ -73,7 +75,7 @@ beforeAll(() => {
   rewriteTarball(published);
   app = path.join(work, 'app');
   writeFiles(app, { 'package.json': JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }) });
-  npm(['install', '--offline', '--omit=peer', '--no-package-lock', published], app);
+  npm(['install', '--prefer-offline', '--omit=peer', '--no-package-lock', published], app);
   for (const peer of ['aws-cdk-lib', 'constructs', 'cdk-nag']) link(app, peer);
 }, 120_000);
 
@@ -119,10 +121,10 @@ describe('the published manifest', () => {
 });
 
 test('npm installs the required peers of the published package and neither the optional AWS SDK nor the IAM policy evaluator', () => {
-  // Resolution only (a lockfile from the npm cache), so that no package is downloaded or unpacked.
+  // Resolution only (a lockfile), so that no package is downloaded or unpacked.
   const dir = tempDir();
   writeFiles(dir, { 'package.json': JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }) });
-  npm(['install', '--offline', '--package-lock-only', published], dir);
+  npm(['install', '--prefer-offline', '--package-lock-only', published], dir);
   const lock = JSON.parse(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8'));
   const installed = Object.keys(lock.packages).map((p) => p.replace(/^.*node_modules\//, ''));
   expect(installed).toEqual(expect.arrayContaining(['cdk-cross-account-trust', 'aws-cdk-lib', 'constructs', 'cdk-nag']));
